@@ -6,9 +6,9 @@
 __all__ = ['QUANT_MODULES', 'MODEL_INPUTS', 'Matmul', 'QuantRobertaSelfAttention', 'QuantRobertaSelfOutput', 'QuantRobertaOutput',
            'QuantRobertaIntermediate', 'QuantRobertaClassificationHead', 'QuantBertPooler', 'QuantLinear',
            'quant_class', 'match_modules', 'quantize', 'model_inputs', 'calibrate', 'load_state',
-           'load_quantized_weights', 'load_quantized']
+           'load_quantized_weights', 'model_from_saved_config', 'load_quantized']
 
-# %% ../nbs/05_quantize.ipynb #c86d8a9d
+# %% ../nbs/05_quantize.ipynb #f8b13844
 import copy, re
 from pathlib import Path
 import torch
@@ -19,12 +19,12 @@ from .operators import MaskedSoftmax
 from .models import require_relu
 from .config import load_transform_config, TransformConfig
 
-# %% ../nbs/05_quantize.ipynb #49eebf6b
+# %% ../nbs/05_quantize.ipynb #5a46b0af
 class Matmul(nn.Module):
     "`a @ b` as a module, so the spiking conversion can swap it for `SpikingMatmul`."
     def forward(self, a, b): return a @ b
 
-# %% ../nbs/05_quantize.ipynb #36ce43d4
+# %% ../nbs/05_quantize.ipynb #5bfb1708
 class QuantRobertaSelfAttention(nn.Module):
     "RoBERTa/BERT self-attention with LSQ quantizers on Q, K, V, the attention probabilities and the context."
     def __init__(self, attn:nn.Module, level:int=32):
@@ -46,7 +46,7 @@ class QuantRobertaSelfAttention(nn.Module):
         context = self.context_quan(self.av_matmul(probs, v))
         return context.transpose(1, 2).flatten(2), probs
 
-# %% ../nbs/05_quantize.ipynb #590f892e
+# %% ../nbs/05_quantize.ipynb #aff28819
 class QuantRobertaSelfOutput(nn.Module):
     "dense → quantize → dropout → LayerNorm(· + residual) → quantize."
     def __init__(self, out:nn.Module, level:int=32):
@@ -61,7 +61,7 @@ class QuantRobertaSelfOutput(nn.Module):
 class QuantRobertaOutput(QuantRobertaSelfOutput):
     "The feed-forward output: the same computation as the attention's self-output."
 
-# %% ../nbs/05_quantize.ipynb #64370516
+# %% ../nbs/05_quantize.ipynb #0c0d8bb8
 class QuantRobertaIntermediate(nn.Module):
     "dense → ReLU → unsigned quantize."
     def __init__(self, inter:nn.Module, level:int=32):
@@ -72,7 +72,7 @@ class QuantRobertaIntermediate(nn.Module):
     def forward(self, hidden_states):
         return self.dense_quan(self.intermediate_act_fn(self.dense(hidden_states)))
 
-# %% ../nbs/05_quantize.ipynb #18eec90d
+# %% ../nbs/05_quantize.ipynb #a1ffe171
 class QuantRobertaClassificationHead(nn.Module):
     "first token → dense → quantize → tanh → quantize → out_proj."
     def __init__(self, head:nn.Module, level:int=32):
@@ -102,7 +102,7 @@ class QuantLinear(nn.Module):
         self.linear, self.linear_quan = linear, LSQInteger(level)
     def forward(self, x): return self.linear_quan(self.linear(x))
 
-# %% ../nbs/05_quantize.ipynb #404eb3a1
+# %% ../nbs/05_quantize.ipynb #685ea264
 QUANT_MODULES = {'SelfAttention': QuantRobertaSelfAttention, 'SelfOutput': QuantRobertaSelfOutput,
                  'Output': QuantRobertaOutput, 'Intermediate': QuantRobertaIntermediate,
                  'ClassificationHead': QuantRobertaClassificationHead, 'Pooler': QuantBertPooler, 'Linear': QuantLinear}
@@ -114,7 +114,7 @@ def quant_class(module:nn.Module):
         if name.endswith(ending): return QUANT_MODULES[ending]
     raise ValueError(f"no quantized version of {name}; quantizable module kinds end with: {sorted(QUANT_MODULES)}")
 
-# %% ../nbs/05_quantize.ipynb #08807998
+# %% ../nbs/05_quantize.ipynb #65b2717c
 def match_modules(model:nn.Module, patterns) -> dict:
     "`{pattern: [module names it fully matches]}`; raises when a pattern matches no module."
     names = [n for n, _ in model.named_modules() if n]
@@ -126,7 +126,7 @@ def match_modules(model:nn.Module, patterns) -> dict:
                              f"module names; some real names: {examples}")
     return found
 
-# %% ../nbs/05_quantize.ipynb #9fc037f1
+# %% ../nbs/05_quantize.ipynb #d22efbf7
 def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
              config=None, # transform config: path, mapping or `TransformConfig` (default: the tutorial's)
              inplace:bool=False, # modify `model` itself instead of a copy
@@ -144,7 +144,7 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
     if hasattr(model, 'config'): model.config.snn_transform_config = cfg.raw
     return model
 
-# %% ../nbs/05_quantize.ipynb #ab276ce1
+# %% ../nbs/05_quantize.ipynb #b37b30d7
 MODEL_INPUTS = ('input_ids', 'attention_mask', 'token_type_ids')
 
 def model_inputs(batch, device=None):
@@ -152,7 +152,7 @@ def model_inputs(batch, device=None):
     if not isinstance(batch, dict): batch = dict(zip(MODEL_INPUTS, batch))
     return {k: torch.as_tensor(v).to(device) for k, v in batch.items() if k in MODEL_INPUTS and v is not None}
 
-# %% ../nbs/05_quantize.ipynb #4aa38600
+# %% ../nbs/05_quantize.ipynb #33531081
 def _observe_only(self:LSQInteger, x):
     "Observe-mode forward: record, pass through."
     self.observe(x)
@@ -179,7 +179,7 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
     qmodel.train(training)
     return qmodel
 
-# %% ../nbs/05_quantize.ipynb #023d561c
+# %% ../nbs/05_quantize.ipynb #d4264517
 def _weights_file(path):
     path = Path(path)
     if path.is_file(): return path
@@ -196,7 +196,7 @@ def load_state(path) -> dict:
         return load_file(str(f))
     return torch.load(f, map_location='cpu', weights_only=True)
 
-# %% ../nbs/05_quantize.ipynb #97e26eba
+# %% ../nbs/05_quantize.ipynb #42ede056
 def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     "Load fine-tuned QANN weights (folder or file) into `qmodel`; every key must match."
     state = load_state(path)
@@ -207,11 +207,15 @@ def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
                          f"unexpected {unexpected[:5]}; were they saved from a model quantized with the same config?")
     return qmodel
 
-def load_quantized(path, **kwargs) -> nn.Module:
-    "Rebuild a QANN saved with `save_pretrained`: base model from its config, then quantize, then weights."
+def model_from_saved_config(path):
+    "A freshly initialised float model of the architecture saved at `path`, and its config."
     import transformers
     config = transformers.AutoConfig.from_pretrained(path)
-    raw = getattr(config, 'snn_transform_config', None)
-    if raw is None: raise ValueError(f"{str(path)!r} holds no snn_transform_config: it is not a saved QANN")
-    model = getattr(transformers, config.architectures[0])(config)
-    return load_quantized_weights(quantize(model, raw, inplace=True), path)
+    if getattr(config, 'snn_transform_config', None) is None:
+        raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or spiking model")
+    return getattr(transformers, config.architectures[0])(config), config
+
+def load_quantized(path) -> nn.Module:
+    "Rebuild a QANN saved with `save_pretrained`: base model from its config, then quantize, then weights."
+    model, config = model_from_saved_config(path)
+    return load_quantized_weights(quantize(model, config.snn_transform_config, inplace=True), path)
