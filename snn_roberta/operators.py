@@ -6,13 +6,13 @@
 __all__ = ['AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', 'SpikeLayerNorm', 'SpikeTanh', 'SpikingMatmul', 'SpikingEmbedding',
            'UnfoldBiasLinear']
 
-# %% ../nbs/02_operators.ipynb #86aefacd
+# %% ../nbs/02_operators.ipynb #4254b0ab
 import torch
 import torch.nn.functional as F
 from torch import nn
 from .neuron import SpikingModule, check_time_first
 
-# %% ../nbs/02_operators.ipynb #3452cb53
+# %% ../nbs/02_operators.ipynb #f9a6499a
 class AccumulateDiff(SpikingModule):
     "Emit `f(X_t) - f(X_{t-1})` where `X_t` is the input summed over time: exact for any function `fn`."
     def __init__(self, fn:nn.Module, # the function of the accumulated input (acts on the last axis)
@@ -28,17 +28,15 @@ class AccumulateDiff(SpikingModule):
         check_time_first(x_seq)
         if self.accumulated is None: self.accumulated = self.emitted = torch.zeros_like(x_seq[0])
         X = self.accumulated + torch.cumsum(x_seq, 0)
-        Y = self.fn(X, *fn_args)
+        Y = torch.cat([self.emitted[None], self.fn(X, *fn_args)])      # Y[0]: what was emitted before this call
         changed = x_seq.ne(0).any(-1, keepdim=True)
-        out, prev = [], self.emitted
-        for y, ch in zip(Y, changed):
-            y = torch.where(ch, y, prev)
-            out.append(y - prev)
-            prev = y
-        self.accumulated, self.emitted, self.t = X[-1], prev, self.t + len(x_seq)
-        return torch.stack(out)
+        steps = torch.arange(1, len(x_seq) + 1, device=X.device).view(-1, *[1] * (changed.ndim - 1))
+        last_change = torch.where(changed, steps, 0).cummax(0).values    # hold f at the last step whose input moved
+        held = torch.cat([Y[:1], Y.gather(0, last_change.expand_as(X))])
+        self.accumulated, self.emitted, self.t = X[-1], held[-1], self.t + len(x_seq)
+        return torch.diff(held, dim=0)
 
-# %% ../nbs/02_operators.ipynb #55657e5c
+# %% ../nbs/02_operators.ipynb #ff784362
 class MaskedSoftmax(nn.Module):
     "softmax(scores · scale + mask) over the last axis; `mask` additive (float) or boolean (True = attend)."
     def __init__(self, scale:float=1.0):
@@ -52,12 +50,12 @@ class MaskedSoftmax(nn.Module):
             else: scores = scores + mask.to(scores.dtype)
         return torch.softmax(scores, dim=-1)
 
-# %% ../nbs/02_operators.ipynb #a3666920
+# %% ../nbs/02_operators.ipynb #bf4cd5f5
 def SpikeSoftmax(scale:float=1.0): return AccumulateDiff(MaskedSoftmax(scale))
 def SpikeLayerNorm(layernorm:nn.LayerNorm): return AccumulateDiff(layernorm)
 def SpikeTanh(): return AccumulateDiff(nn.Tanh())
 
-# %% ../nbs/02_operators.ipynb #43ea6e4c
+# %% ../nbs/02_operators.ipynb #74eccfee
 class SpikingMatmul(SpikingModule):
     "Emit `A_t @ B_t - A_{t-1} @ B_{t-1}` for running sums A, B of the two spiking inputs."
     def __init__(self):
@@ -76,7 +74,7 @@ class SpikingMatmul(SpikingModule):
         self.sum_a, self.sum_b, self.t = A_before[-1] + a_seq[-1], B_now[-1], self.t + len(a_seq)
         return out
 
-# %% ../nbs/02_operators.ipynb #001ff8e5
+# %% ../nbs/02_operators.ipynb #95607341
 class SpikingEmbedding(SpikingModule):
     "Run an embedding (or embeddings block) and emit its output at time step 0 only, zeros afterwards."
     def __init__(self, embedding:nn.Module):
@@ -99,7 +97,7 @@ class SpikingEmbedding(SpikingModule):
         if self.time_steps is None: return self.first_step_only(out[None])[0]
         return self.first_step_only(self.unfold_time(out)).flatten(0, 1)
 
-# %% ../nbs/02_operators.ipynb #fef11fde
+# %% ../nbs/02_operators.ipynb #7ea314e5
 class UnfoldBiasLinear(SpikingModule):
     "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/level` during the first `level` steps."
     def __init__(self, linear:nn.Linear, level:int=32):

@@ -8,7 +8,7 @@ __all__ = ['QUANT_MODULES', 'MODEL_INPUTS', 'Matmul', 'QuantRobertaSelfAttention
            'quant_class', 'match_modules', 'quantize', 'model_inputs', 'calibrate', 'load_state',
            'load_quantized_weights', 'model_from_saved_config', 'load_quantized']
 
-# %% ../nbs/05_quantize.ipynb #f8b13844
+# %% ../nbs/05_quantize.ipynb #63edb5ea
 import copy, re
 from pathlib import Path
 import torch
@@ -19,12 +19,12 @@ from .operators import MaskedSoftmax
 from .models import require_relu
 from .config import load_transform_config, TransformConfig
 
-# %% ../nbs/05_quantize.ipynb #5a46b0af
+# %% ../nbs/05_quantize.ipynb #fc9cd0fe
 class Matmul(nn.Module):
     "`a @ b` as a module, so the spiking conversion can swap it for `SpikingMatmul`."
     def forward(self, a, b): return a @ b
 
-# %% ../nbs/05_quantize.ipynb #5bfb1708
+# %% ../nbs/05_quantize.ipynb #15b3c508
 class QuantRobertaSelfAttention(nn.Module):
     "RoBERTa/BERT self-attention with LSQ quantizers on Q, K, V, the attention probabilities and the context."
     def __init__(self, attn:nn.Module, level:int=32):
@@ -46,7 +46,7 @@ class QuantRobertaSelfAttention(nn.Module):
         context = self.context_quan(self.av_matmul(probs, v))
         return context.transpose(1, 2).flatten(2), probs
 
-# %% ../nbs/05_quantize.ipynb #aff28819
+# %% ../nbs/05_quantize.ipynb #5838418d
 class QuantRobertaSelfOutput(nn.Module):
     "dense → quantize → dropout → LayerNorm(· + residual) → quantize."
     def __init__(self, out:nn.Module, level:int=32):
@@ -61,7 +61,7 @@ class QuantRobertaSelfOutput(nn.Module):
 class QuantRobertaOutput(QuantRobertaSelfOutput):
     "The feed-forward output: the same computation as the attention's self-output."
 
-# %% ../nbs/05_quantize.ipynb #0c0d8bb8
+# %% ../nbs/05_quantize.ipynb #0179435c
 class QuantRobertaIntermediate(nn.Module):
     "dense → ReLU → unsigned quantize."
     def __init__(self, inter:nn.Module, level:int=32):
@@ -72,7 +72,7 @@ class QuantRobertaIntermediate(nn.Module):
     def forward(self, hidden_states):
         return self.dense_quan(self.intermediate_act_fn(self.dense(hidden_states)))
 
-# %% ../nbs/05_quantize.ipynb #a1ffe171
+# %% ../nbs/05_quantize.ipynb #22db414d
 class QuantRobertaClassificationHead(nn.Module):
     "first token → dense → quantize → tanh → quantize → out_proj."
     def __init__(self, head:nn.Module, level:int=32):
@@ -102,7 +102,7 @@ class QuantLinear(nn.Module):
         self.linear, self.linear_quan = linear, LSQInteger(level)
     def forward(self, x): return self.linear_quan(self.linear(x))
 
-# %% ../nbs/05_quantize.ipynb #685ea264
+# %% ../nbs/05_quantize.ipynb #5f0b088d
 QUANT_MODULES = {'SelfAttention': QuantRobertaSelfAttention, 'SelfOutput': QuantRobertaSelfOutput,
                  'Output': QuantRobertaOutput, 'Intermediate': QuantRobertaIntermediate,
                  'ClassificationHead': QuantRobertaClassificationHead, 'Pooler': QuantBertPooler, 'Linear': QuantLinear}
@@ -114,7 +114,7 @@ def quant_class(module:nn.Module):
         if name.endswith(ending): return QUANT_MODULES[ending]
     raise ValueError(f"no quantized version of {name}; quantizable module kinds end with: {sorted(QUANT_MODULES)}")
 
-# %% ../nbs/05_quantize.ipynb #65b2717c
+# %% ../nbs/05_quantize.ipynb #e7eab4f6
 def match_modules(model:nn.Module, patterns) -> dict:
     "`{pattern: [module names it fully matches]}`; raises when a pattern matches no module."
     names = [n for n, _ in model.named_modules() if n]
@@ -126,7 +126,7 @@ def match_modules(model:nn.Module, patterns) -> dict:
                              f"module names; some real names: {examples}")
     return found
 
-# %% ../nbs/05_quantize.ipynb #d22efbf7
+# %% ../nbs/05_quantize.ipynb #d4bcf24d
 def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
              config=None, # transform config: path, mapping or `TransformConfig` (default: the tutorial's)
              inplace:bool=False, # modify `model` itself instead of a copy
@@ -144,7 +144,7 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
     if hasattr(model, 'config'): model.config.snn_transform_config = cfg.raw
     return model
 
-# %% ../nbs/05_quantize.ipynb #b37b30d7
+# %% ../nbs/05_quantize.ipynb #72b2c516
 MODEL_INPUTS = ('input_ids', 'attention_mask', 'token_type_ids')
 
 def model_inputs(batch, device=None):
@@ -152,7 +152,7 @@ def model_inputs(batch, device=None):
     if not isinstance(batch, dict): batch = dict(zip(MODEL_INPUTS, batch))
     return {k: torch.as_tensor(v).to(device) for k, v in batch.items() if k in MODEL_INPUTS and v is not None}
 
-# %% ../nbs/05_quantize.ipynb #33531081
+# %% ../nbs/05_quantize.ipynb #155ff47f
 def _observe_only(self:LSQInteger, x):
     "Observe-mode forward: record, pass through."
     self.observe(x)
@@ -179,7 +179,7 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
     qmodel.train(training)
     return qmodel
 
-# %% ../nbs/05_quantize.ipynb #d4264517
+# %% ../nbs/05_quantize.ipynb #1da0b6a1
 def _weights_file(path):
     path = Path(path)
     if path.is_file(): return path
@@ -196,7 +196,7 @@ def load_state(path) -> dict:
         return load_file(str(f))
     return torch.load(f, map_location='cpu', weights_only=True)
 
-# %% ../nbs/05_quantize.ipynb #42ede056
+# %% ../nbs/05_quantize.ipynb #b5bc9db3
 def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     "Load fine-tuned QANN weights (folder or file) into `qmodel`; every key must match."
     state = load_state(path)

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SimulationResult', 'bias_steps', 'simulate', 'EquivalenceReport', 'equivalence_report']
 
-# %% ../nbs/07_simulate.ipynb #ce500ba5
+# %% ../nbs/07_simulate.ipynb #65f3aaaf
 import math
 from dataclasses import dataclass, field
 import torch
@@ -16,7 +16,7 @@ from .operators import UnfoldBiasLinear
 from .quantizer import LSQInteger
 from .quantize import model_inputs
 
-# %% ../nbs/07_simulate.ipynb #73affd03
+# %% ../nbs/07_simulate.ipynb #ac0a9b44
 @dataclass
 class SimulationResult:
     "What `simulate` returns: summed logits, logits after every step, steps used, spike counts and recordings."
@@ -36,7 +36,7 @@ class SimulationResult:
     def predictions(self): return self.logits.argmax(-1)
     def predictions_per_step(self): return self.logits_per_step.argmax(-1)
 
-# %% ../nbs/07_simulate.ipynb #37b10070
+# %% ../nbs/07_simulate.ipynb #4c182d6f
 class _SpikeProbe:
     "Forward hooks on every ST-BIF neuron: spike counts per step and example, optional recordings."
     def __init__(self, snn, batch_size, record, record_example):
@@ -51,13 +51,12 @@ class _SpikeProbe:
     def hook(self, name):
         def f(module, inputs, out):
             T = module.time_steps or 1
-            o = out.reshape(T, self.B, -1)
-            self.sizes[name] = o.shape[-1]
-            self.counts[name].append(torch.stack([(o > 0).sum(-1), (o < 0).sum(-1)], -1).cpu())
+            s = module.last_spikes.reshape(T, self.B, -1)
+            self.sizes[name] = s.shape[-1]
+            self.counts[name].append(torch.stack([s.eq(1).sum(-1), s.eq(-1).sum(-1)], -1).cpu())
             if self.wanted(name):
-                shape = out.shape[1:] if module.time_steps else out.shape[1:]
                 per_ex = lambda x: x.reshape(T, self.B, *out.shape[1:])[:, self.example].cpu()
-                self.spikes[name].append(torch.sign(per_ex(out)).to(torch.int8))
+                self.spikes[name].append(per_ex(module.last_spikes).to(torch.int8))
                 self.currents[name].append(per_ex(inputs[0]).float())
         return f
 
@@ -68,12 +67,12 @@ class _SpikeProbe:
     def remove(self):
         for h in self.handles: h.remove()
 
-# %% ../nbs/07_simulate.ipynb #95267e9b
+# %% ../nbs/07_simulate.ipynb #3bf4881b
 def bias_steps(snn:nn.Module) -> int:
     "Steps during which some linear layer still releases bias (1 if none)."
     return max([m.level for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
 
-# %% ../nbs/07_simulate.ipynb #e3f1cafe
+# %% ../nbs/07_simulate.ipynb #11baa2fe
 @torch.no_grad()
 def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
              input_ids, # [B, L] token ids
@@ -109,7 +108,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
         probe.remove(); set_time_steps(snn, None); bar.close()
     return result
 
-# %% ../nbs/07_simulate.ipynb #46c21c28
+# %% ../nbs/07_simulate.ipynb #5b19df34
 def _result(chunks, probe, quiet_after, max_steps):
     "Assemble a `SimulationResult` from the chunks so far."
     per_step = torch.cumsum(torch.cat(chunks), 0)
@@ -123,7 +122,7 @@ def _result(chunks, probe, quiet_after, max_steps):
                             cat(probe.spikes), cat(probe.currents),
                             {n: m.threshold.item() for n, m in probe.neurons.items()})
 
-# %% ../nbs/07_simulate.ipynb #1b54fbca
+# %% ../nbs/07_simulate.ipynb #dd359113
 @dataclass
 class EquivalenceReport:
     "Per neuron layer: relative error of the SNN's running sum against the QANN, after each step."
@@ -140,7 +139,7 @@ class EquivalenceReport:
         rows = [f"{n:<60} {self.final[n]:.1e}  settled at step {s}" for n, s in self.settled_step().items()]
         return '\n'.join(rows + [f"logits: relative error {self.logits_error:.1e}"])
 
-# %% ../nbs/07_simulate.ipynb #d06a82d3
+# %% ../nbs/07_simulate.ipynb #aba52e14
 @torch.no_grad()
 def equivalence_report(qmodel:nn.Module, snn:nn.Module, input_ids, attention_mask=None, **simulate_kwargs) -> EquivalenceReport:
     "Simulate `snn` and compare every neuron layer's running output with `qmodel`'s quantizer at the same name."

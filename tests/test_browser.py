@@ -1,0 +1,32 @@
+"""A notebook's saved widgets render in a real browser: static HTML, headless Chromium, no network."""
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from browser import REPO, chromium_path, render_and_screenshot
+
+WIDGET_NB = REPO/'tests'/'fixtures'/'widget_demo.ipynb'  # the notebook whose widgets must render
+WIDGET_SELECTOR = '.widget-slider'  # a DOM node the widget manager draws
+
+needs_chromium = pytest.mark.skipif(chromium_path() is None, reason='no Chromium on PATH (apt-get install chromium)')
+
+def _ink(png):
+    "Fraction of pixels in `png` that are not near-white."
+    im = Image.open(png).convert('L')
+    return sum(im.histogram()[:230]) / (im.width * im.height)
+
+@needs_chromium
+def test_widgets_render_in_chromium(tmp_path):
+    shot = Path(os.environ.get('SNN_SCREENSHOT_DIR') or tmp_path)/'widget_demo.png'  # set it to keep the pictures
+    info = render_and_screenshot(WIDGET_NB, shot, WIDGET_SELECTOR)
+    print(f'screenshot: {shot}', info)
+    assert info['count'] >= 1 and info['widgets'] >= 2, info
+    assert info['readouts'][:1] == ['8'], info  # the slider shows its saved value
+    assert info['images_in_widgets'] >= 1, info  # the matplotlib figure inside the Output widget
+    assert not info['page_errors'], info
+    assert not [u for u in info['blocked'] if 'html-manager' in u or 'require' in u], info
+    assert shot.stat().st_size > 10_000 and _ink(shot) > 0.02
+    widget = shot.with_suffix('.widget.png')
+    assert Image.open(widget).width > 100 and _ink(widget) > 0.01  # the slider itself was drawn
