@@ -6,13 +6,13 @@
 __all__ = ['AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', 'SpikeLayerNorm', 'SpikeTanh', 'SpikingMatmul', 'SpikingEmbedding',
            'UnfoldBiasLinear']
 
-# %% ../nbs/02_operators.ipynb #4254b0ab
+# %% ../nbs/02_operators.ipynb #af413228
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .neuron import SpikingModule, check_time_first
+from .neuron import SpikingModule, check_time_first, running_sum
 
-# %% ../nbs/02_operators.ipynb #f9a6499a
+# %% ../nbs/02_operators.ipynb #6c6acc89
 class AccumulateDiff(SpikingModule):
     "Emit `f(X_t) - f(X_{t-1})` where `X_t` is the input summed over time: exact for any function `fn`."
     def __init__(self, fn:nn.Module, # the function of the accumulated input (acts on the last axis)
@@ -27,16 +27,19 @@ class AccumulateDiff(SpikingModule):
     def multi_step(self, x_seq, *fn_args):
         check_time_first(x_seq)
         if self.accumulated is None: self.accumulated = self.emitted = torch.zeros_like(x_seq[0])
-        X = self.accumulated + torch.cumsum(x_seq, 0)
-        Y = torch.cat([self.emitted[None], self.fn(X, *fn_args)])      # Y[0]: what was emitted before this call
-        changed = x_seq.ne(0).any(-1, keepdim=True)
-        steps = torch.arange(1, len(x_seq) + 1, device=X.device).view(-1, *[1] * (changed.ndim - 1))
-        last_change = torch.where(changed, steps, 0).cummax(0).values    # hold f at the last step whose input moved
-        held = torch.cat([Y[:1], Y.gather(0, last_change.expand_as(X))])
-        self.accumulated, self.emitted, self.t = X[-1], held[-1], self.t + len(x_seq)
-        return torch.diff(held, dim=0)
+        X = running_sum(x_seq, self.accumulated)
+        Y = self.fn(X, *fn_args)
+        changed = x_seq.any(-1, keepdim=True)
+        if not bool(changed.all()):
+            for t in range(len(Y)):          # hold f where the input did not move, so the output is exactly 0
+                Y[t] = torch.where(changed[t], Y[t], Y[t - 1] if t else self.emitted)
+        out = torch.empty_like(Y)
+        torch.sub(Y[0], self.emitted, out=out[0])
+        torch.sub(Y[1:], Y[:-1], out=out[1:])
+        self.accumulated, self.emitted, self.t = X[-1], Y[-1], self.t + len(x_seq)
+        return out
 
-# %% ../nbs/02_operators.ipynb #ff784362
+# %% ../nbs/02_operators.ipynb #bf0fbe66
 class MaskedSoftmax(nn.Module):
     "softmax(scores · scale + mask) over the last axis; `mask` additive (float) or boolean (True = attend)."
     def __init__(self, scale:float=1.0):
@@ -50,12 +53,12 @@ class MaskedSoftmax(nn.Module):
             else: scores = scores + mask.to(scores.dtype)
         return torch.softmax(scores, dim=-1)
 
-# %% ../nbs/02_operators.ipynb #bf4cd5f5
+# %% ../nbs/02_operators.ipynb #9bfc1603
 def SpikeSoftmax(scale:float=1.0): return AccumulateDiff(MaskedSoftmax(scale))
 def SpikeLayerNorm(layernorm:nn.LayerNorm): return AccumulateDiff(layernorm)
 def SpikeTanh(): return AccumulateDiff(nn.Tanh())
 
-# %% ../nbs/02_operators.ipynb #74eccfee
+# %% ../nbs/02_operators.ipynb #a6789600
 class SpikingMatmul(SpikingModule):
     "Emit `A_t @ B_t - A_{t-1} @ B_{t-1}` for running sums A, B of the two spiking inputs."
     def __init__(self):
@@ -68,13 +71,13 @@ class SpikingMatmul(SpikingModule):
     def multi_step(self, a_seq, b_seq):
         check_time_first(a_seq, 'left input'); check_time_first(b_seq, 'right input')
         if self.sum_a is None: self.sum_a, self.sum_b = torch.zeros_like(a_seq[0]), torch.zeros_like(b_seq[0])
-        A_before = self.sum_a + torch.cumsum(a_seq, 0) - a_seq     # A_{t-1}
-        B_now = self.sum_b + torch.cumsum(b_seq, 0)                 # B_t
+        A_before = running_sum(a_seq, self.sum_a) - a_seq           # A_{t-1}
+        B_now = running_sum(b_seq, self.sum_b)                      # B_t
         out = a_seq @ B_now + A_before @ b_seq
         self.sum_a, self.sum_b, self.t = A_before[-1] + a_seq[-1], B_now[-1], self.t + len(a_seq)
         return out
 
-# %% ../nbs/02_operators.ipynb #95607341
+# %% ../nbs/02_operators.ipynb #ccba195f
 class SpikingEmbedding(SpikingModule):
     "Run an embedding (or embeddings block) and emit its output at time step 0 only, zeros afterwards."
     def __init__(self, embedding:nn.Module):
@@ -93,11 +96,16 @@ class SpikingEmbedding(SpikingModule):
         return self.first_step_only(out.view(*ids_seq.shape[:2], *out.shape[1:]))
 
     def forward(self, *args, **kwargs):
-        out = self.embedding(*args, **kwargs)
-        if self.time_steps is None: return self.first_step_only(out[None])[0]
-        return self.first_step_only(self.unfold_time(out)).flatten(0, 1)
+        if self.time_steps is None: return self.first_step_only(self.embedding(*args, **kwargs)[None])[0]
+        T = self.time_steps
+        first = lambda a: a[:len(a) // T] if torch.is_tensor(a) and a.ndim and len(a) > 1 and len(a) % T == 0 else a
+        out0 = self.embedding(*[first(a) for a in args], **{k: first(v) for k, v in kwargs.items()})  # step 0's rows
+        out = out0.new_zeros(T, *out0.shape)
+        if self.t == 0: out[0] = out0
+        self.t += T
+        return out.flatten(0, 1)
 
-# %% ../nbs/02_operators.ipynb #7ea314e5
+# %% ../nbs/02_operators.ipynb #13c1cb24
 class UnfoldBiasLinear(SpikingModule):
     "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/level` during the first `level` steps."
     def __init__(self, linear:nn.Linear, level:int=32):
@@ -107,14 +115,16 @@ class UnfoldBiasLinear(SpikingModule):
 
     def multi_step(self, x_seq):
         check_time_first(x_seq)
-        rows = x_seq.reshape(-1, self.in_features)
-        active = rows.ne(0).any(-1)
-        out = rows.new_zeros(rows.shape[0], self.out_features)
-        if active.any(): out[active] = rows[active] @ self.weight.t().to(rows.dtype)
+        rows, weight = x_seq.reshape(-1, self.in_features), self.weight.t().to(x_seq.dtype)
+        active = rows.any(-1)
+        n_active = int(active.sum())
+        if n_active == len(rows): out = rows @ weight
+        else:
+            out = rows.new_zeros(len(rows), self.out_features)
+            if n_active: out[active] = rows[active] @ weight
         out = out.view(*x_seq.shape[:-1], self.out_features)
-        if self.bias is not None:
-            release = (torch.arange(len(x_seq), device=x_seq.device) + self.t < self.level).to(out.dtype)
-            out = out + release.view(-1, *[1] * (out.ndim - 1)) * (self.bias.to(out.dtype) / self.level)
+        releasing = max(0, min(len(x_seq), self.level - self.t))     # steps of this call that release bias
+        if self.bias is not None and releasing: out[:releasing] += self.bias.to(out.dtype) / self.level
         self.t += len(x_seq)
         return out
 

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SimulationResult', 'bias_steps', 'simulate', 'EquivalenceReport', 'equivalence_report']
 
-# %% ../nbs/07_simulate.ipynb #65f3aaaf
+# %% ../nbs/07_simulate.ipynb #737d10c9
 import math
 from dataclasses import dataclass, field
 import torch
@@ -16,7 +16,7 @@ from .operators import UnfoldBiasLinear
 from .quantizer import LSQInteger
 from .quantize import model_inputs
 
-# %% ../nbs/07_simulate.ipynb #ac0a9b44
+# %% ../nbs/07_simulate.ipynb #8e01c84c
 @dataclass
 class SimulationResult:
     "What `simulate` returns: summed logits, logits after every step, steps used, spike counts and recordings."
@@ -36,7 +36,7 @@ class SimulationResult:
     def predictions(self): return self.logits.argmax(-1)
     def predictions_per_step(self): return self.logits_per_step.argmax(-1)
 
-# %% ../nbs/07_simulate.ipynb #4c182d6f
+# %% ../nbs/07_simulate.ipynb #8f1822a9
 class _SpikeProbe:
     "Forward hooks on every ST-BIF neuron: spike counts per step and example, optional recordings."
     def __init__(self, snn, batch_size, record, record_example):
@@ -53,7 +53,8 @@ class _SpikeProbe:
             T = module.time_steps or 1
             s = module.last_spikes.reshape(T, self.B, -1)
             self.sizes[name] = s.shape[-1]
-            self.counts[name].append(torch.stack([s.eq(1).sum(-1), s.eq(-1).sum(-1)], -1).cpu())
+            net, moved = s.sum(-1, dtype=torch.int32), s.ne(0).sum(-1, dtype=torch.int32)   # (+1s - -1s), (+1s + -1s)
+            self.counts[name].append(torch.stack([(moved + net) // 2, (moved - net) // 2], -1).long().cpu())
             if self.wanted(name):
                 per_ex = lambda x: x.reshape(T, self.B, *out.shape[1:])[:, self.example].cpu()
                 self.spikes[name].append(per_ex(module.last_spikes).to(torch.int8))
@@ -67,12 +68,12 @@ class _SpikeProbe:
     def remove(self):
         for h in self.handles: h.remove()
 
-# %% ../nbs/07_simulate.ipynb #3bf4881b
+# %% ../nbs/07_simulate.ipynb #e071747c
 def bias_steps(snn:nn.Module) -> int:
     "Steps during which some linear layer still releases bias (1 if none)."
     return max([m.level for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
 
-# %% ../nbs/07_simulate.ipynb #11baa2fe
+# %% ../nbs/07_simulate.ipynb #ece3d771
 @torch.no_grad()
 def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
              input_ids, # [B, L] token ids
@@ -96,7 +97,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
     bar = tqdm(total=max_steps, desc='simulate', unit='step', disable=not progress)
     try:
         while t < max_steps:
-            T = min(chunk_steps, max_steps - t)
+            T = min(chunk_steps if t < quiet_after else max(1, chunk_steps // 4), max_steps - t)  # short chunks near the end
             set_time_steps(snn, T)
             out = snn(**{k: v.repeat(T, *[1] * (v.ndim - 1)) for k, v in inputs.items()})
             chunks.append(out.logits.view(T, B, -1))
@@ -108,7 +109,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
         probe.remove(); set_time_steps(snn, None); bar.close()
     return result
 
-# %% ../nbs/07_simulate.ipynb #5b19df34
+# %% ../nbs/07_simulate.ipynb #b63a2549
 def _result(chunks, probe, quiet_after, max_steps):
     "Assemble a `SimulationResult` from the chunks so far."
     per_step = torch.cumsum(torch.cat(chunks), 0)
@@ -122,7 +123,7 @@ def _result(chunks, probe, quiet_after, max_steps):
                             cat(probe.spikes), cat(probe.currents),
                             {n: m.threshold.item() for n, m in probe.neurons.items()})
 
-# %% ../nbs/07_simulate.ipynb #dd359113
+# %% ../nbs/07_simulate.ipynb #148ee319
 @dataclass
 class EquivalenceReport:
     "Per neuron layer: relative error of the SNN's running sum against the QANN, after each step."
@@ -139,7 +140,7 @@ class EquivalenceReport:
         rows = [f"{n:<60} {self.final[n]:.1e}  settled at step {s}" for n, s in self.settled_step().items()]
         return '\n'.join(rows + [f"logits: relative error {self.logits_error:.1e}"])
 
-# %% ../nbs/07_simulate.ipynb #aba52e14
+# %% ../nbs/07_simulate.ipynb #db206621
 @torch.no_grad()
 def equivalence_report(qmodel:nn.Module, snn:nn.Module, input_ids, attention_mask=None, **simulate_kwargs) -> EquivalenceReport:
     "Simulate `snn` and compare every neuron layer's running output with `qmodel`'s quantizer at the same name."
