@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SimulationResult', 'bias_steps', 'simulate', 'EquivalenceReport', 'equivalence_report']
 
-# %% ../nbs/07_simulate.ipynb #737d10c9
+# %% ../nbs/07_simulate.ipynb #f1ffe88f
 import math
 from dataclasses import dataclass, field
 import torch
@@ -16,7 +16,7 @@ from .operators import UnfoldBiasLinear
 from .quantizer import LSQInteger
 from .quantize import model_inputs
 
-# %% ../nbs/07_simulate.ipynb #8e01c84c
+# %% ../nbs/07_simulate.ipynb #732ccc59
 @dataclass
 class SimulationResult:
     "What `simulate` returns: summed logits, logits after every step, steps used, spike counts and recordings."
@@ -36,7 +36,7 @@ class SimulationResult:
     def predictions(self): return self.logits.argmax(-1)
     def predictions_per_step(self): return self.logits_per_step.argmax(-1)
 
-# %% ../nbs/07_simulate.ipynb #8f1822a9
+# %% ../nbs/07_simulate.ipynb #a8fd6d80
 class _SpikeProbe:
     "Forward hooks on every ST-BIF neuron: spike counts per step and example, optional recordings."
     def __init__(self, snn, batch_size, record, record_example):
@@ -58,7 +58,7 @@ class _SpikeProbe:
             if self.wanted(name):
                 per_ex = lambda x: x.reshape(T, self.B, *out.shape[1:])[:, self.example].cpu()
                 self.spikes[name].append(per_ex(module.last_spikes).to(torch.int8))
-                self.currents[name].append(per_ex(inputs[0]).float())
+                self.currents[name].append(per_ex(inputs[0]).clone())
         return f
 
     def active(self):
@@ -68,12 +68,12 @@ class _SpikeProbe:
     def remove(self):
         for h in self.handles: h.remove()
 
-# %% ../nbs/07_simulate.ipynb #e071747c
+# %% ../nbs/07_simulate.ipynb #8e8b8dc8
 def bias_steps(snn:nn.Module) -> int:
     "Steps during which some linear layer still releases bias (1 if none)."
     return max([m.level for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
 
-# %% ../nbs/07_simulate.ipynb #ece3d771
+# %% ../nbs/07_simulate.ipynb #96791e04
 @torch.no_grad()
 def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
              input_ids, # [B, L] token ids
@@ -109,7 +109,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
         probe.remove(); set_time_steps(snn, None); bar.close()
     return result
 
-# %% ../nbs/07_simulate.ipynb #b63a2549
+# %% ../nbs/07_simulate.ipynb #adc6bb10
 def _result(chunks, probe, quiet_after, max_steps):
     "Assemble a `SimulationResult` from the chunks so far."
     per_step = torch.cumsum(torch.cat(chunks), 0)
@@ -123,7 +123,7 @@ def _result(chunks, probe, quiet_after, max_steps):
                             cat(probe.spikes), cat(probe.currents),
                             {n: m.threshold.item() for n, m in probe.neurons.items()})
 
-# %% ../nbs/07_simulate.ipynb #148ee319
+# %% ../nbs/07_simulate.ipynb #689d7469
 @dataclass
 class EquivalenceReport:
     "Per neuron layer: relative error of the SNN's running sum against the QANN, after each step."
@@ -140,7 +140,7 @@ class EquivalenceReport:
         rows = [f"{n:<60} {self.final[n]:.1e}  settled at step {s}" for n, s in self.settled_step().items()]
         return '\n'.join(rows + [f"logits: relative error {self.logits_error:.1e}"])
 
-# %% ../nbs/07_simulate.ipynb #db206621
+# %% ../nbs/07_simulate.ipynb #e9a58950
 @torch.no_grad()
 def equivalence_report(qmodel:nn.Module, snn:nn.Module, input_ids, attention_mask=None, **simulate_kwargs) -> EquivalenceReport:
     "Simulate `snn` and compare every neuron layer's running output with `qmodel`'s quantizer at the same name."

@@ -1,5 +1,5 @@
 """A notebook's saved widgets render in a real browser: static HTML, headless Chromium, no network."""
-import os
+import json, os
 from pathlib import Path
 
 import pytest
@@ -30,3 +30,26 @@ def test_widgets_render_in_chromium(tmp_path):
     assert shot.stat().st_size > 10_000 and _ink(shot) > 0.02
     widget = shot.with_suffix('.widget.png')
     assert Image.open(widget).width > 100 and _ink(widget) > 0.01  # the slider itself was drawn
+
+TUTORIAL_NB = REPO/'nbs'/'tutorials'/'snn_roberta_mrpc.ipynb'  # executed with its widget state saved
+
+def _saved_slider(nb_path, description):
+    "Saved state of the IntSlider labelled `description` in the notebook's widget metadata."
+    state = json.loads(Path(nb_path).read_text())['metadata']['widgets']['application/vnd.jupyter.widget-state+json']['state']
+    return next(m['state'] for m in state.values()
+                if m['model_name'] == 'IntSliderModel' and m['state'].get('description') == description)
+
+@needs_chromium
+def test_tutorial_dashboard_renders_in_chromium(tmp_path):
+    "The MRPC tutorial's conversion dashboard, from its saved state: the raster image and a live slider."
+    slider = _saved_slider(TUTORIAL_NB, 'time steps')
+    shot = Path(os.environ.get('SNN_SCREENSHOT_DIR') or tmp_path)/'tutorial_mrpc.png'
+    info = render_and_screenshot(TUTORIAL_NB, shot, '.jupyter-widgets img')  # waits for a figure inside a widget
+    print(f'screenshot: {shot}', info)
+    assert not info['page_errors'], info
+    assert not [u for u in info['blocked'] if 'html-manager' in u or 'require' in u], info
+    assert info['images_in_widgets'] >= 2, info  # the dashboard's raster and its accuracy-per-step curve
+    assert str(slider['value']) in info['readouts'], info  # the time-step slider shows its saved step
+    raster = shot.with_suffix('.widget.png')  # the first figure in a widget: the spike raster
+    assert Image.open(raster).width > 300 and _ink(raster) > 0.02
+    assert shot.stat().st_size > 50_000
