@@ -80,7 +80,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
              attention_mask=None, # [B, L], 1 for tokens, 0 for padding
              token_type_ids=None, # [B, L] segment ids (BERT)
              max_steps:int=512, # give up after this many steps
-             chunk_steps:int=16, # steps run per call of the model (memory grows with it)
+             chunk_steps:int=8, # steps run per call of the model (memory grows with it)
              record=False, # True, or a list of neuron layer names, to keep spikes of one example
              record_example:int=0, # which example of the batch to record
              callbacks=(), # called as cb(result_so_far) after every chunk
@@ -104,7 +104,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
             t += T; bar.update(T)
             result = _result(chunks, probe, quiet_after, max_steps)
             for cb in callbacks: cb(result)
-            if t > quiet_after and not probe.active()[-1].any(): break
+            if t >= quiet_after and not probe.active()[-1].any(): break
     finally:
         probe.remove(); set_time_steps(snn, None); bar.close()
     return result
@@ -117,7 +117,7 @@ def _result(chunks, probe, quiet_after, max_steps):
     T = len(active)
     last = torch.where(active, torch.arange(T)[:, None], torch.full_like(active, -1, dtype=torch.long)).amax(0)
     steps = torch.clamp(last, min=min(quiet_after, T) - 1) + 1
-    converged = ~active[-1] & (T > quiet_after)
+    converged = ~active[-1] & (T >= quiet_after)
     cat = lambda d: {n: torch.cat(v) for n, v in d.items() if v}
     return SimulationResult(per_step[-1], per_step, steps, converged, cat(probe.counts), dict(probe.sizes),
                             cat(probe.spikes), cat(probe.currents),
