@@ -36,6 +36,7 @@ from .config import BERT_CONFIG, DEFAULT_CONFIG, load_transform_config
 from .quantize import MODEL_INPUTS, quantize, calibrate, load_quantized_weights, load_state, model_inputs
 from .convert import convert_to_snn, save_snn
 from .simulate import simulate
+from .measure import OpsCounter
 from .pictures import plot_accuracy_per_step
 from .glue import GLUE_TASKS, get_glue_task, load_glue, default_glue_dir, preprocess_glue, compute_glue_metrics
 
@@ -48,7 +49,7 @@ class ModelArguments:
     model_weights_path: str | None = field(default=None, metadata={"help": "fine-tuned weights to load (QANN weights, steps included, with --transform_config): a folder written by this script, or a weights file"})
     convert_to_snn: bool = field(default=False, metadata={"help": "convert the QANN to a spiking network and simulate it on the evaluation set"})
     snn_max_steps: int = field(default=512, metadata={"help": "stop simulating a batch after this many time steps"})
-    snn_chunk_steps: int = field(default=16, metadata={"help": "time steps per model call while simulating (memory grows with it)"})
+    snn_chunk_steps: int = field(default=8, metadata={"help": "time steps per model call while simulating (memory grows with it)"})
     snn_batch_size: int = field(default=16, metadata={"help": "examples simulated together"})
     snn_dtype: Literal["float64", "float32"] = field(default="float64", metadata={"help": "float type of the simulation: float64 reproduces the QANN exactly, float32 is faster"})
     calibration_batches: int = field(default=8, metadata={"help": "training batches used to set the quantizer steps of an uncalibrated QANN"})
@@ -285,11 +286,12 @@ def evaluate_snn(snn, # an SNN from `convert_to_snn`
                  task, # the GLUE task name
                  batch_size=16, # examples simulated together
                  max_steps=512, # step limit per batch
-                 chunk_steps=16, # steps per model call
+                 chunk_steps=8, # steps per model call
                  callbacks=(), # callables get `simulate`'s per-chunk results; `.on_batch(metrics_so_far)` per batch
                  progress=True, # show a progress bar over batches
+                 energy_preset='45nm-fp32', # energy figures for the operation counts (see `measure.ENERGY_PRESETS`)
                 ) -> dict:
-    "Simulate `snn` on `dataset` and score it against the labels and against `qmodel` (see `snn_metrics`)."
+    "Simulate `snn` on `dataset`, score it against the labels and `qmodel` (see `snn_metrics`), count operations and energy."
     t = get_glue_task(task)
     qmodel = _to_like(qmodel, snn).eval()
     device = next(snn.parameters()).device
@@ -300,6 +302,14 @@ def evaluate_snn(snn, # an SNN from `convert_to_snn`
     batch_callbacks = [cb.on_batch for cb in callbacks if hasattr(cb, "on_batch")]
     out = {k: [] for k in ("snn", "qann", "labels", "steps", "converged", "per_step")}
     bar = tqdm(loader, desc=f"SNN {t.name}", unit="batch", disable=not progress)
+    with OpsCounter(snn) as counter:
+        metrics = _simulate_batches(snn, qmodel, bar, t, device, out, max_steps, chunk_steps, sim_callbacks, batch_callbacks)
+    summary = counter.report().summary(energy_preset)
+    metrics.update({k if k.startswith(('snn_', 'ann_')) else f'snn_{k}': v for k, v in summary.items() if k != 'steps'})
+    return metrics
+
+def _simulate_batches(snn, qmodel, bar, t, device, out, max_steps, chunk_steps, sim_callbacks, batch_callbacks):
+    "The batch loop of `evaluate_snn`: simulate, compare with the QANN, report after every batch."
     for batch in bar:
         inputs = model_inputs(batch, device)
         out["qann"].append(qmodel(**inputs).logits.cpu())

@@ -98,6 +98,10 @@ def test_convert_and_simulate(trained, tmp_path):
     assert 0 < ev["eval_snn_mean_steps"] <= T <= 512
     assert len(ev["eval_snn_accuracy_per_step"]) == len(ev["eval_snn_agreement_per_step"]) == T
     assert ev["eval_snn_accuracy_per_step"][-1] == ev["eval_accuracy"] and ev["eval_snn_agreement_per_step"][-1] == 1.0
+    # operation counts and energy of the simulated SNN, next to the float network's, per example
+    assert ev["eval_snn_sops"] == ev["eval_snn_ac"] + ev["eval_snn_mac"] > 0 and ev["eval_ann_mac"] > 0
+    assert ev["eval_snn_energy_uj"] > 0 and ev["eval_ann_energy_uj"] > 0
+    assert 0 < ev["eval_snn_firing_rate"] < 1
     assert "eval_uncalibrated_accuracy" not in ev  # fine-tuned steps were loaded, nothing to calibrate
     assert (out/"snn_accuracy_per_step.png").stat().st_size > 1000
     from snn_roberta.convert import load_snn
