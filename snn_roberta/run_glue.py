@@ -306,6 +306,8 @@ def evaluate_snn(snn, # an SNN from `convert_to_snn`
         metrics = _simulate_batches(snn, qmodel, bar, t, device, out, max_steps, chunk_steps, sim_callbacks, batch_callbacks)
     summary = counter.report().summary(energy_preset)
     metrics.update({k if k.startswith(('snn_', 'ann_')) else f'snn_{k}': v for k, v in summary.items() if k != 'steps'})
+    for cb in callbacks:
+        if hasattr(cb, 'show_ops'): cb.show_ops(metrics)   # e.g. a `ConversionDashboard`
     return metrics
 
 def _simulate_batches(snn, qmodel, bar, t, device, out, max_steps, chunk_steps, sim_callbacks, batch_callbacks):

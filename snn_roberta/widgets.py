@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['STAGES', 'figure_output', 'show_figure', 'stage_html', 'extend_steps', 'ConversionDashboard', 'set_stage',
            'update_progress', 'track', 'draw_raster', 'show_result', 'start_batch', 'draw_curve', 'on_simulation_chunk',
-           'add_batch', 'evaluate', 'on_batch']
+           'add_batch', 'evaluate', 'show_ops', 'on_batch']
 
 # %% ../nbs/10_widgets.ipynb #14f26736
 import base64, io
@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from .quantize import model_inputs
 from .simulate import SimulationResult, simulate
 from .pictures import plot_spike_raster, plot_accuracy_per_step, layer_label
+from .measure import OpsCounter
 
 # %% ../nbs/10_widgets.ipynb #111be944
 def figure_output(fig:Figure, # a matplotlib figure
@@ -72,6 +73,8 @@ class ConversionDashboard:
         self.widget = widgets.VBox([widgets.HTML('<b>SNN conversion</b>'), self.stages,
                                     widgets.HBox([self.progress, self.status]),
                                     widgets.HBox([self.layer, self.step]), self.raster_out, self.curve_out])
+        self.ops = widgets.HTML('')                       # operation counts and energy, once a run is counted
+        self.widget.children += (self.ops,)
         self.result, self.raster_fig, self.drawn, self._holding = None, None, {}, False
         self.layer.observe(self._on_control, 'value'); self.step.observe(self._on_control, 'value')
         self.reset_tally()
@@ -220,17 +223,32 @@ def evaluate(self:ConversionDashboard, snn, # an SNN from `convert_to_snn`
     device, callbacks = next(snn.parameters()).device, [self.on_simulation_chunk, *simulate_kwargs.pop('callbacks', ())]
     batches = batches if hasattr(batches, '__len__') else list(batches)
     self.set_stage('simulate', len(batches))
-    for i, batch in enumerate(batches):
-        inputs = model_inputs(batch, device)
-        reference = None if qmodel is None else qmodel(**inputs).logits.argmax(-1).cpu()
-        self.start_batch(batch['labels'], reference)
-        result = simulate(snn, inputs['input_ids'], inputs.get('attention_mask'), inputs.get('token_type_ids'),
-                          record=record and i == 0, callbacks=callbacks, **simulate_kwargs)
-        self.add_batch(result)
+    with OpsCounter(snn) as counter:
+        for i, batch in enumerate(batches):
+            inputs = model_inputs(batch, device)
+            reference = None if qmodel is None else qmodel(**inputs).logits.argmax(-1).cpu()
+            self.start_batch(batch['labels'], reference)
+            result = simulate(snn, inputs['input_ids'], inputs.get('attention_mask'), inputs.get('token_type_ids'),
+                              record=record and i == 0, callbacks=callbacks, **simulate_kwargs)
+            self.add_batch(result)
+    self.show_ops(counter.report().summary())
     self.set_stage('done', text=f'{self.seen} examples, accuracy {self.acc_curve[-1]:.1%} after {len(self.acc_curve)} steps')
     return {'accuracy_per_step': self.acc_curve, 'agreement_per_step': self.agree_curve, 'examples': self.seen}
 
 ConversionDashboard.evaluate = evaluate
+
+# %% ../nbs/10_widgets.ipynb #03d00525
+def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or metrics with snn_/ann_ keys
+            ):
+    "Show per-example operation counts and energy of the SNN next to the float network's."
+    get = lambda k: summary.get(k, summary.get(f'snn_{k}'))
+    rows = [('SNN accumulates (AC)', f"{get('snn_ac'):,.0f}"), ('SNN multiply-accumulates (MAC)', f"{get('snn_mac'):,.0f}"),
+            ('float network MAC', f"{get('ann_mac'):,.0f}"), ('firing rate (spikes / neuron / step)', f"{get('firing_rate'):.3f}"),
+            ('SNN energy', f"{get('snn_energy_uj'):.2f} µJ"), ('float network energy', f"{get('ann_energy_uj'):.2f} µJ")]
+    self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>'
+                                                         for k, v in rows) + '</table>')
+
+ConversionDashboard.show_ops = show_ops
 
 # %% ../nbs/10_widgets.ipynb #d9901877
 def _call(self:ConversionDashboard, result:SimulationResult): self.on_simulation_chunk(result)
