@@ -126,7 +126,8 @@ def bench_model(b, model):
               "--train_sampling_strategy", "group_by_length", "--save_strategy", "no", "--logging_steps", 50, "--warmup_steps", a.warmup]
     evals = ["--max_eval_samples", a.max_eval_samples] if a.max_eval_samples else []
     n_train = per_model(a.max_train_samples, model) if a.max_train_samples else None
-    train_n = ["--max_train_samples", n_train] if n_train not in (None, "None") else []
+    n_train = None if n_train in (None, "None") else n_train
+    train_n = ["--max_train_samples", n_train] if n_train else []
 
     r, t = b.run(f"{model}-1-float", ["--model_name_or_path", folder, *common, *evals, *train_n, "--do_train", "--do_eval",
                                       "--learning_rate", per_model(a.float_lr, model), "--num_train_epochs", per_model(a.float_epochs, model),
