@@ -30,7 +30,7 @@ FLOOR = {"accuracy": 0.684, "f1": 0.812}  # MRPC dev is 68.4% positive: predicti
 def parse(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", default="tiny,minilm", help="comma-separated: tiny, minilm")
-    p.add_argument("--work_dir", default=str(REPO/"bench"/"runs"), help="models and run folders (ignored by git? see .gitignore)")
+    p.add_argument("--work_dir", default=str(REPO/"bench"/"runs"), help="models, run folders and logs (git-ignored: runs/)")
     p.add_argument("--out", default=str(REPO/"bench"/"results"/"mrpc_results.md"))
     p.add_argument("--float_epochs", default="3", help="epochs of the float fine-tune, e.g. 'tiny=1,minilm=2'")
     p.add_argument("--qann_epochs", default="3", help="epochs of the QANN fine-tune, per model")
@@ -65,7 +65,7 @@ class Bench:
     def run(self, name, argv, out_dir, tool="snn-run-glue"):
         "Run one command in its own process (or reuse its results); returns (eval results, seconds)."
         results = Path(out_dir)/"eval_results.json"
-        shown = f"{tool} {shlex.join(map(str, argv))}"
+        shown = f"{tool} {shlex.join(str(x).replace(f'{REPO}/', '') for x in argv)}"  # paths relative to the repo
         if self.args.skip_existing and results.exists() and tool == "snn-run-glue":
             self.commands.append((name, shown, "reused")); return json.loads(results.read_text()), 0.0
         log = self.work/"logs"/f"{name}.log"; log.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ __all__ = ['QUANT_MODULES', 'MODEL_INPUTS', 'Matmul', 'QuantRobertaSelfAttention
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
 import copy, re
+from collections.abc import Mapping
 from pathlib import Path
 import torch
 from torch import nn
@@ -149,7 +150,7 @@ MODEL_INPUTS = ('input_ids', 'attention_mask', 'token_type_ids')
 
 def model_inputs(batch, device=None):
     "The model-input tensors of a batch (a dict, or a tuple `(input_ids, attention_mask)`), on `device`."
-    if not isinstance(batch, dict): batch = dict(zip(MODEL_INPUTS, batch))
+    if not isinstance(batch, Mapping): batch = dict(zip(MODEL_INPUTS, batch))   # Mapping: dicts and BatchEncoding
     return {k: torch.as_tensor(v).to(device) for k, v in batch.items() if k in MODEL_INPUTS and v is not None}
 
 # %% ../nbs/05_quantize.ipynb #155ff47f
