@@ -8,8 +8,8 @@ __all__ = ['RENAMED_FLAGS', 'logger', 'SUMMARY_METRICS', 'MODEL_KINDS', 'ModelAr
            'check_args', 'load_task_data', 'load_model', 'saved_qann_weights', 'transform_model', 'load_float_weights',
            'needs_calibration', 'model_columns', 'glue_compute_metrics', 'split_suffix', 'pad_steps', 'snn_metrics',
            'evaluate_snn', 'plot_snn_per_step', 'prepare', 'evaluate_splits', 'log_metrics', 'calibrate_model',
-           'nonpositive_steps', 'snn_stage', 'run', 'main', 'task_argv', 'summary_line', 'finetune_all_main',
-           'make_model', 'make_model_main']
+           'snn_stage', 'run', 'main', 'task_argv', 'summary_line', 'finetune_all_main', 'make_model',
+           'make_model_main']
 
 # %% ../nbs/12_run_glue.ipynb #df4e3c89
 import argparse, copy, logging, sys, time
@@ -386,20 +386,13 @@ def calibrate_model(model, data, collator, model_args, training_args):
     logger.info(f"calibrating the quantizer steps on {len(loader)} batches ({len(calib)} training examples)")
     return calibrate(model.to(training_args.device), loader, progress=not training_args.disable_tqdm)
 
-# %% ../nbs/12_run_glue.ipynb #85aeed29
-def nonpositive_steps(model) -> dict:
-    "`{quantizer name: s}` for every quantizer whose step `s` is not positive (training pushed it through 0)."
-    return {n: m.s.item() for n, m in model.named_modules() if isinstance(m, LSQInteger) and not m.s.item() > 0}
-
-# %% ../nbs/12_run_glue.ipynb #2353a90e
+# %% ../nbs/12_run_glue.ipynb #793bbcba
 def snn_stage(qmodel, task, data, collator, tokenizer, model_args, training_args, qann_metrics) -> dict:
     "Stage 2 and 3: convert the QANN, simulate it on the evaluation splits, save the SNN and the plot."
-    bad = nonpositive_steps(qmodel)
-    if bad: raise CliError(f"{len(bad)} quantizer steps are not positive, e.g. {dict(list(bad.items())[:2])}, so they "
-                           "cannot be firing thresholds; fine-tuning with a lower --learning_rate keeps them positive")
     dtype = getattr(torch, model_args.snn_dtype)
     qmodel = copy.deepcopy(qmodel).to(training_args.device, dtype).eval()
-    snn = convert_to_snn(qmodel)
+    try: snn = convert_to_snn(qmodel)
+    except ValueError as e: raise CliError(str(e)) from None   # e.g. a step that training pushed below zero
     metrics = {k.replace("eval_", "eval_qann_", 1): v for k, v in qann_metrics.items()}
     for split in task.eval_splits:
         if split not in data: continue
