@@ -284,8 +284,8 @@ def bench_model(name, args, tmp):
         RESULTS.mkdir(parents=True, exist_ok=True)
         if args.threads: torch.set_num_threads(args.threads)
         batch = {k: v[:args.profile_pairs] for k, v in batches[0].items()}
-        _, wall = profile_ours(qmodel, batch, args, RESULTS / 'snn_profile.txt')
-        print(f"[{name}] profile written to {RESULTS / 'snn_profile.txt'} ({wall:.1f} s)", flush=True)
+        _, wall = profile_ours(qmodel, batch, args, Path(args.profile_out))
+        print(f"[{name}] profile written to {args.profile_out} ({wall:.1f} s)", flush=True)
     return res, labels, batches
 
 
@@ -362,6 +362,7 @@ def main(argv=None):
     p.add_argument('--no-profile', dest='profile', action='store_false')
     p.add_argument('--profile-model', default='minilm')
     p.add_argument('--out', default=str(RESULTS / 'snn_speed.md'))
+    p.add_argument('--profile-out', default=str(RESULTS / 'snn_profile.txt'))
     p.add_argument('--worker', help=argparse.SUPPRESS); p.add_argument('--state', help=argparse.SUPPRESS)
     p.add_argument('--steps-file', help=argparse.SUPPRESS)
     args = p.parse_args(argv)

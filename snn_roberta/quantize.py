@@ -141,7 +141,10 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
     if not inplace: model = copy.deepcopy(model)
     for name, level in todo:
         module = model.get_submodule(name)
-        model.set_submodule(name, quant_class(module)(module, level))
+        like = next(module.parameters(), None)
+        if like is None: like = next(model.parameters())
+        # the new quantizers start on the CPU in float32: put them where the model is, in its float type
+        model.set_submodule(name, quant_class(module)(module, level).to(like.device, like.dtype))
     if hasattr(model, 'config'): model.config.snn_transform_config = cfg.raw
     return model
 

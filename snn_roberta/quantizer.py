@@ -41,19 +41,27 @@ class LSQInteger(nn.Module):
     "LSQ integer quantizer: `s * clamp(floor(x/s + 1/2), neg_min, pos_max)` with a learnable step `s`."
     def __init__(self, level:int=32, # number of integer levels
                  signed:bool=True, # signed range, or [0, level-1] for non-negative inputs
+                 min_step:float=1e-6, # floor that training clamps `s` to, so the step stays > 0
                 ):
         super().__init__()
-        self.level, self.signed = level, signed
+        if not min_step > 0: raise ValueError(f"min_step must be > 0 (the smallest step training may reach), got {min_step!r}")
+        self.level, self.signed, self.min_step = level, signed, min_step
         neg_min, pos_max = integer_range(level, signed)
         self.register_buffer('neg_min', torch.tensor(float(neg_min)))
         self.register_buffer('pos_max', torch.tensor(float(pos_max)))
         self.register_buffer('initialized', torch.tensor(False))
         self.s = nn.Parameter(torch.tensor(1.0))
-        self.calibrating, self.samples = False, []
+        self.calibrating, self.samples, self.was_trained = False, [], False
+
+    def keep_step_positive(self):
+        "Clamp `s` in place to at least `min_step`, outside autograd and without a host sync."
+        self.s.data.clamp_(min=self.min_step)
 
     def forward(self, x):
         if self.calibrating: self.observe(x)
-        elif self.training and not self.initialized: self.init_step(x.detach())
+        elif self.training:
+            if not self.initialized: self.init_step(x.detach())
+            self.keep_step_positive(); self.was_trained = True
         s = grad_scale(self.s, 1.0 / math.sqrt(x.numel() * max(self.pos_max.item(), 1.0)))
         return round_half_up(torch.clamp(x / s, self.neg_min, self.pos_max)) * s
 
@@ -65,6 +73,19 @@ def lsq_step_grad(x, s:float, neg_min:float, pos_max:float):
     v = x / s
     inside = torch.floor(v + 0.5) - v
     return torch.where(v <= neg_min, torch.full_like(v, neg_min), torch.where(v >= pos_max, torch.full_like(v, pos_max), inside))
+
+# %% ../nbs/00_quantizer.ipynb #c1d19636
+def _train(self:LSQInteger, mode:bool=True):
+    "`nn.Module.train`, clamping `s` first if this quantizer was trained."
+    if self.was_trained: self.keep_step_positive()
+    return nn.Module.train(self, mode)
+
+def _state_dict(self:LSQInteger, *args, **kwargs):
+    "`nn.Module.state_dict`, clamping `s` first if this quantizer was trained."
+    if self.was_trained: self.keep_step_positive()
+    return nn.Module.state_dict(self, *args, **kwargs)
+
+LSQInteger.train, LSQInteger.state_dict = _train, _state_dict
 
 # %% ../nbs/00_quantizer.ipynb #1e5d8e4a
 @torch.no_grad()

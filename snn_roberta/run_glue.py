@@ -8,11 +8,11 @@ __all__ = ['RENAMED_FLAGS', 'logger', 'SUMMARY_METRICS', 'MODEL_KINDS', 'ModelAr
            'check_args', 'load_task_data', 'load_model', 'saved_qann_weights', 'transform_model', 'load_float_weights',
            'needs_calibration', 'model_columns', 'glue_compute_metrics', 'split_suffix', 'pad_steps', 'snn_metrics',
            'evaluate_snn', 'plot_snn_per_step', 'prepare', 'evaluate_splits', 'log_metrics', 'calibrate_model',
-           'snn_stage', 'run', 'main', 'task_argv', 'summary_line', 'finetune_all_main', 'make_model',
-           'make_model_main']
+           'snn_stage', 'DistillationTrainer', 'load_teacher', 'run', 'main', 'task_argv', 'summary_line',
+           'finetune_all_main', 'distillation_texts', 'make_model', 'make_model_main']
 
 # %% ../nbs/12_run_glue.ipynb #df4e3c89
-import argparse, copy, logging, sys, time
+import argparse, copy, json, logging, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,12 +26,12 @@ from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
 import datasets
 from datasets import DatasetDict
-from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
-                          HfArgumentParser, Trainer, TrainingArguments, set_seed)
+from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertForSequenceClassification,
+                          DataCollatorWithPadding, HfArgumentParser, Trainer, TrainingArguments, set_seed)
 
 # %% ../nbs/12_run_glue.ipynb #fbe93b93
 from .quantizer import LSQInteger
-from .models import build_tiny_roberta, minilm_relu
+from .models import build_tiny_roberta, distill_relu, hidden_state_loss, minilm_path, minilm_relu
 from .config import BERT_CONFIG, DEFAULT_CONFIG, load_transform_config
 from .quantize import MODEL_INPUTS, quantize, calibrate, load_quantized_weights, load_state, model_inputs
 from .convert import convert_to_snn, save_snn
@@ -54,6 +54,9 @@ class ModelArguments:
     snn_dtype: Literal["float64", "float32"] = field(default="float64", metadata={"help": "float type of the simulation: float64 reproduces the QANN exactly, float32 is faster"})
     calibration_batches: int = field(default=8, metadata={"help": "training batches used to set the quantizer steps of an uncalibrated QANN"})
     ignore_mismatched_sizes: bool = field(default=False, metadata={"help": "re-initialise a saved classifier head whose number of labels differs from the task's"})
+    teacher_model_path: str | None = field(default=None, metadata={"help": "while fine-tuning, distil from this float model (e.g. the fine-tuned float model the QANN came from): its logits and hidden states join the loss"})
+    kd_logits: float = field(default=1.0, metadata={"help": "with --teacher_model_path: weight of the KL divergence to the teacher's predictions (MSE for regression)"})
+    kd_hidden: float = field(default=1.0, metadata={"help": "with --teacher_model_path: weight of the layer-by-layer hidden-state loss (needs the teacher's depth and width)"})
 
 # %% ../nbs/12_run_glue.ipynb #9ccb3fda
 @dataclass
@@ -158,7 +161,8 @@ def load_model(model_args, task) -> tuple:
     try:
         tokenizer = AutoTokenizer.from_pretrained(name)
         model = AutoModelForSequenceClassification.from_pretrained(
-            name, num_labels=task.num_labels, ignore_mismatched_sizes=model_args.ignore_mismatched_sizes)
+            name, num_labels=task.num_labels, ignore_mismatched_sizes=model_args.ignore_mismatched_sizes,
+            dtype=torch.float32)  # train float32 weights even from a half-precision checkpoint (--bf16 is autocast)
     except (OSError, ValueError) as e:
         raise CliError(f"could not load model {name!r}: {one_line(e)} -- offline, pass a local folder instead; make one "
                        "with `snn-make-model --kind tiny-roberta --output_dir DIR` (or --kind minilm-relu)") from None
@@ -392,7 +396,7 @@ def snn_stage(qmodel, task, data, collator, tokenizer, model_args, training_args
     dtype = getattr(torch, model_args.snn_dtype)
     qmodel = copy.deepcopy(qmodel).to(training_args.device, dtype).eval()
     try: snn = convert_to_snn(qmodel)
-    except ValueError as e: raise CliError(str(e)) from None   # e.g. a step that training pushed below zero
+    except ValueError as e: raise CliError(str(e)) from None   # e.g. a step <= 0 loaded from elsewhere
     metrics = {k.replace("eval_", "eval_qann_", 1): v for k, v in qann_metrics.items()}
     for split in task.eval_splits:
         if split not in data: continue
@@ -407,13 +411,49 @@ def snn_stage(qmodel, task, data, collator, tokenizer, model_args, training_args
     return metrics
 
 # %% ../nbs/12_run_glue.ipynb #7e292f90
+class DistillationTrainer(Trainer):
+    "A `Trainer` whose training loss adds distillation from a frozen teacher: KL on logits, and hidden states layer by layer."
+    def __init__(self, *args, teacher=None, kd_logits=1.0, kd_hidden=1.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher = teacher.to(self.args.device).eval().requires_grad_(False)
+        self.kd_logits, self.kd_hidden = kd_logits, kd_hidden
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if not model.training: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        hidden = self.kd_hidden > 0
+        out = model(**inputs, output_hidden_states=hidden)
+        with torch.no_grad():
+            t = self.teacher(**{k: v for k, v in inputs.items() if k != "labels"}, output_hidden_states=hidden)
+        if out.logits.shape[-1] == 1: kd = F.mse_loss(out.logits, t.logits)  # regression (STS-B)
+        else: kd = F.kl_div(F.log_softmax(out.logits, -1), F.log_softmax(t.logits, -1), log_target=True, reduction="batchmean")
+        loss = out.loss + self.kd_logits * kd
+        if hidden: loss = loss + self.kd_hidden * hidden_state_loss(out.hidden_states[1:], t.hidden_states[1:], inputs["attention_mask"])
+        return (loss, out) if return_outputs else loss
+
+def load_teacher(model_args, task, student) -> torch.nn.Module:
+    "The float teacher of `--teacher_model_path`, checked against the task and (for hidden states) the student."
+    path = model_args.teacher_model_path
+    try: teacher = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+    except (OSError, ValueError) as e: raise CliError(f"could not load --teacher_model_path {path!r}: {one_line(e)}") from None
+    if teacher.config.num_labels != task.num_labels:
+        raise CliError(f"the teacher {path!r} has {teacher.config.num_labels} labels, {task.name} needs {task.num_labels}: "
+                       "pass a model fine-tuned on this task")
+    shape = lambda m: (m.config.num_hidden_layers, m.config.hidden_size)
+    if model_args.kd_hidden > 0 and shape(teacher) != shape(student):
+        raise CliError(f"hidden-state distillation needs the teacher's layers and width {shape(teacher)} to equal the "
+                       f"model's {shape(student)}; pass --kd_hidden 0 to distil the logits only")
+    return teacher
+
+# %% ../nbs/12_run_glue.ipynb #656ac3c8
 def run(model_args, data_args, training_args) -> dict:
     "Fine-tune / transform / calibrate / evaluate / convert and simulate, as the arguments say; returns the metrics."
     task, data, tokenizer, model = prepare(model_args, data_args, training_args)
     collator = DataCollatorWithPadding(tokenizer)
-    trainer = Trainer(model=model, args=training_args, train_dataset=data.get("train"),
-                      eval_dataset=data.get(task.eval_splits[0]), data_collator=collator, processing_class=tokenizer,
-                      compute_metrics=glue_compute_metrics(task))
+    kd = dict(teacher=load_teacher(model_args, task, model), kd_logits=model_args.kd_logits,
+              kd_hidden=model_args.kd_hidden) if model_args.teacher_model_path and training_args.do_train else {}
+    trainer = (DistillationTrainer if kd else Trainer)(
+        model=model, args=training_args, train_dataset=data.get("train"), eval_dataset=data.get(task.eval_splits[0]),
+        data_collator=collator, processing_class=tokenizer, compute_metrics=glue_compute_metrics(task), **kd)
     metrics, calibrated = {}, False
     if model_args.transform_config and needs_calibration(model):
         if not training_args.do_train: metrics.update(evaluate_splits(trainer, task, data, "eval_uncalibrated"))
@@ -484,18 +524,55 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
 # %% ../nbs/12_run_glue.ipynb #d95c3385
 MODEL_KINDS = ("tiny-roberta", "minilm-relu")
 
+def distillation_texts(tasks, # GLUE task names whose *training* sentences to use, e.g. ('mrpc', 'sst2')
+                       data_dir=None, # local GLUE folder (default: `default_glue_dir()`, else the Hub)
+                       max_samples=None, # keep only the first N texts (all tasks together)
+                      ) -> list:
+    "Unlabelled texts for `distill_relu`: sentences (or sentence pairs) of the GLUE tasks' training splits."
+    texts = []
+    for task in tasks:
+        t = get_glue_task(task)
+        train = load_glue(t.name, data_dir or default_glue_dir())["train"]
+        columns = [train[k] for k in t.text_keys]
+        texts += list(columns[0]) if len(columns) == 1 else list(zip(*columns))
+    return texts[:max_samples]
+
 def make_model(kind:str, # 'tiny-roberta' or 'minilm-relu'
                output_dir, # folder to save model and tokenizer in
                task_name="mrpc", # GLUE task: its number of labels, and (tiny-roberta) its sentences for the tokenizer
                data_dir=None, # local GLUE folder (default: `default_glue_dir()`, else the Hub)
+               distill_tasks=(), # minilm-relu: distil the GELU original into the ReLU model on these tasks' training text
+               distill_epochs=1, # passes over the distillation text
+               distill_lr=1e-4, # peak learning rate of the distillation
+               distill_batch_size=64, # texts per distillation step
+               max_distill_samples=None, # use only the first N distillation texts
+               progress=True, # progress bar while distilling
               ) -> Path:
-    "Save a model folder to start from offline: a tiny ReLU RoBERTa, or MiniLM-L6 with ReLU."
+    "Save a model folder to start from offline: a tiny ReLU RoBERTa, or MiniLM-L6 with ReLU (optionally distilled)."
     t = get_glue_task(task_name)
+    if kind not in MODEL_KINDS: raise ValueError(f"unknown model kind {kind!r}; valid kinds: {', '.join(MODEL_KINDS)}")
+    if distill_tasks and kind != "minilm-relu":
+        raise ValueError(f"distillation needs the GELU original of a pretrained model: use it with --kind minilm-relu, "
+                         f"not {kind!r} (a tiny RoBERTa is built with ReLU from the start)")
     if kind == "tiny-roberta":
         train = load_glue(t.name, data_dir or default_glue_dir())["train"]
         build_tiny_roberta(output_dir, [s for k in t.text_keys for s in train[k]], num_labels=t.num_labels)
-    elif kind == "minilm-relu": minilm_relu(t.num_labels, save_dir=output_dir)
-    else: raise ValueError(f"unknown model kind {kind!r}; valid kinds: {', '.join(MODEL_KINDS)}")
+        return Path(output_dir)
+    model, tokenizer = minilm_relu(t.num_labels)
+    if distill_tasks:
+        texts = distillation_texts(distill_tasks, data_dir, max_distill_samples)
+        device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        teacher = BertForSequenceClassification.from_pretrained(minilm_path(), num_labels=t.num_labels, dtype=torch.float32)
+        start = time.time()
+        losses = distill_relu(model.to(device), teacher.to(device), texts, tokenizer, epochs=distill_epochs,
+                              batch_size=distill_batch_size, lr=distill_lr, progress=progress)
+        model.cpu().eval()
+        record = dict(teacher="all-MiniLM-L6-v2 (GELU)", tasks=list(distill_tasks), texts=len(texts), epochs=distill_epochs,
+                      lr=distill_lr, batch_size=distill_batch_size, steps=len(losses), first_loss=losses[0],
+                      last_loss=sum(losses[-20:]) / len(losses[-20:]), device=str(device), seconds=round(time.time() - start, 1))
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir)/"distillation.json").write_text(json.dumps(record, indent=2))
+    model.save_pretrained(output_dir); tokenizer.save_pretrained(output_dir)
     return Path(output_dir)
 
 # %% ../nbs/12_run_glue.ipynb #c7cd9b46
@@ -508,11 +585,19 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
     p.add_argument("--task_name", default="mrpc", help="GLUE task: number of labels; tiny-roberta's tokenizer text")
     p.add_argument("--data_dir", default=None, help="local GLUE folder (default: the package's, else the Hub)")
     p.add_argument("--overwrite_output_dir", action="store_true", help="write into a non-empty --output_dir")
+    p.add_argument("--distill_tasks", default="", help="minilm-relu: comma-separated GLUE tasks whose training text the "
+                   "ReLU model learns to copy the GELU original's hidden states on (e.g. mrpc,sst2); default: none")
+    p.add_argument("--distill_epochs", type=int, default=1, help="passes over the distillation text")
+    p.add_argument("--distill_lr", type=float, default=1e-4, help="peak learning rate of the distillation")
+    p.add_argument("--distill_batch_size", type=int, default=64, help="texts per distillation step")
+    p.add_argument("--max_distill_samples", type=int, default=None, help="use only the first N distillation texts")
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     out = Path(args.output_dir)
     if out.is_dir() and any(out.iterdir()) and not args.overwrite_output_dir:
         sys.exit(f"error: output folder {str(out)!r} exists and is not empty; pass --overwrite_output_dir")
-    try: make_model(args.kind, out, args.task_name, args.data_dir)
+    tasks = tuple(x for x in args.distill_tasks.split(",") if x)
+    try: make_model(args.kind, out, args.task_name, args.data_dir, tasks, args.distill_epochs, args.distill_lr,
+                    args.distill_batch_size, args.max_distill_samples)
     except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line(e)}")
     print(f"saved {args.kind} to {out}: use --model_name_or_path {out}"
           + (f" --transform_config {BERT_CONFIG}" if args.kind == "minilm-relu" else ""))

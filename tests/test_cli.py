@@ -113,7 +113,8 @@ def test_bad_input(tiny, tmp_path):
     "Each refused with exit status 1, one `error:` line on stderr, no traceback, the output folder untouched."
     full = tmp_path/"full"; full.mkdir(); (full/"keep.txt").write_text("mine")
     base = ["--model_name_or_path", tiny, "--do_eval", "--max_eval_samples", "4"]
-    offline = ["-c", "import snn_roberta.run_glue as r; r.default_glue_dir = lambda: None; r.main()"]  # no local GLUE
+    offline = ["-c", "import os; os.environ.pop('SNN_ROBERTA_GLUE_DIR', None); "  # no local GLUE, however the run found it
+               "import snn_roberta.run_glue as r; r.default_glue_dir = lambda: None; r.main()"]
     cases = {  # name: (command, arguments, output folder, words the message must hold)
         "unknown task": (RUN_GLUE, [*base, "--task_name", "mrcp", "--output_dir", tmp_path/"o1"], tmp_path/"o1",
                          ["Unknown GLUE task 'mrcp'", "valid tasks: cola, sst2, mrpc, qqp, stsb, mnli, qnli, rte, wnli"]),
