@@ -18,6 +18,7 @@ def build(index='nbs/index.ipynb', out='README.md'):
             c.source = '\n'.join(l for l in lines if not l.lstrip().startswith('#|'))
         cells.append(c)
     nb.cells = cells
+    nb.metadata.setdefault('language_info', {'name': 'python'})   # code blocks as ```python (nbdev_clean strips it)
     body, res = MarkdownExporter().from_notebook_node(nb, resources={'output_files_dir': 'README_files'})
     for name, data in res.get('outputs', {}).items():
         Path(name).parent.mkdir(parents=True, exist_ok=True); Path(name).write_bytes(data)
