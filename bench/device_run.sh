@@ -7,7 +7,20 @@
 # ../shared/data/glue) and minilm/ (all-MiniLM-L6-v2 saved in float16 to fit the transfer limit; it is loaded
 # back as float32). Everything the run writes lands in $OUT: device.log, snn_speed_cuda.md,
 # snn_profile_cuda.txt and runs.tgz (tables, logs, eval_results.json of every step).
-# QUICK=1 shrinks every stage to a smoke test (used on the CPU before spending GPU time).
+# QUICK=1 shrinks every stage to a smoke test (used on the CPU before spending GPU time):
+#   QUICK=1 NO_WHEELS=1 OUT=/tmp/dry PY=python bash bench/device_run.sh
+# Preparing .carry/ (once; add /.carry/ to .git/info/exclude):
+#   D="python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp
+#      --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64"
+#   $D -d .carry/whl/common evaluate==0.4.6 spikingjelly==2.0.0 loguru==0.7.3
+#   $D -d .carry/whl/ds5 datasets==5.2.0 dill==0.4.1 multiprocess==0.70.19      # pyarrow >= 24 there
+#   $D -d .carry/whl/ds44 datasets==4.4.2 dill==0.4.0 multiprocess==0.70.18     # pyarrow 21-23
+#   $D -d .carry/whl/ds40 datasets==4.0.0 dill==0.3.8 multiprocess==0.70.16     # older pyarrow
+#   mkdir -p .carry/glue && cp -r ../shared/data/glue/{mrpc,sst2} .carry/glue/
+#   python -c "import torch; from transformers import AutoModel, AutoTokenizer; from snn_roberta.models import minilm_path as p;
+#              AutoModel.from_pretrained(p(), dtype=torch.float32).half().save_pretrained('.carry/minilm');
+#              AutoTokenizer.from_pretrained(p()).save_pretrained('.carry/minilm')"
+# and call the device tool with carry [".carry"].
 set -u
 OUT=${OUT:-/tmp/device_out}; mkdir -p "$OUT"; C=$PWD/.carry; W=/tmp/device_runs; rm -rf $W; mkdir -p $W
 exec > >(tee -a "$OUT/device.log") 2>&1
