@@ -413,6 +413,8 @@ def snn_stage(qmodel, task, data, collator, tokenizer, model_args, training_args
 # %% ../nbs/12_run_glue.ipynb #7e292f90
 class DistillationTrainer(Trainer):
     "A `Trainer` whose training loss adds distillation from a frozen teacher: KL on logits, and hidden states layer by layer."
+    loss_is_scaled_for_ga = False  # a per-batch mean: the Trainer divides it by the gradient accumulation steps
+
     def __init__(self, *args, teacher=None, kd_logits=1.0, kd_hidden=1.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.teacher = teacher.to(self.args.device).eval().requires_grad_(False)
