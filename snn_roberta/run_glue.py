@@ -26,12 +26,12 @@ from tqdm.auto import tqdm
 import matplotlib.pyplot as plt
 import datasets
 from datasets import DatasetDict
-from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertForSequenceClassification,
-                          DataCollatorWithPadding, HfArgumentParser, Trainer, TrainingArguments, set_seed)
+from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
+                          HfArgumentParser, Trainer, TrainingArguments, set_seed)
 
 # %% ../nbs/12_run_glue.ipynb #fbe93b93
 from .quantizer import LSQInteger
-from .models import build_tiny_roberta, distill_relu, hidden_state_loss, minilm_path, minilm_relu
+from .models import build_tiny_roberta, distill_relu, hidden_state_loss, minilm, minilm_relu
 from .config import BERT_CONFIG, DEFAULT_CONFIG, load_transform_config
 from .quantize import MODEL_INPUTS, quantize, calibrate, load_quantized_weights, load_state, model_inputs
 from .convert import convert_to_snn, save_snn
@@ -564,7 +564,7 @@ def make_model(kind:str, # 'tiny-roberta' or 'minilm-relu'
     if distill_tasks:
         texts = distillation_texts(distill_tasks, data_dir, max_distill_samples)
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        teacher = BertForSequenceClassification.from_pretrained(minilm_path(), num_labels=t.num_labels, dtype=torch.float32)
+        teacher, _ = minilm(t.num_labels)
         start = time.time()
         losses = distill_relu(model.to(device), teacher.to(device), texts, tokenizer, epochs=distill_epochs,
                               batch_size=distill_batch_size, lr=distill_lr, progress=progress)
