@@ -1,1 +1,45 @@
+"""The front door: `import snn_roberta as snn`, then `snn.quantize`, `snn.calibrate`, `snn.convert_to_snn`, `snn.simulate`, ...
+
+Each name below lives in its stage module (`snn_roberta.quantize`, `snn_roberta.simulate`, ...), in the order the data
+flows, and is imported the first time it is used: `import snn_roberta` itself loads neither torch nor transformers.
+Where a function shares its name with its module (`quantize`, `simulate`), the package attribute is the function; import
+the module itself with `from snn_roberta.simulate import ...` or `importlib.import_module('snn_roberta.simulate')`.
+This file is written by hand (nbdev only keeps `__version__` up to date); `tests/test_front_door.py` checks it.
+"""
 __version__ = "0.1.0"
+
+import importlib, sys, types
+
+API = {  # stage module -> the names it offers at the front door
+    'quantizer': ('LSQInteger', 'DEFAULT_LEVEL'),
+    'neuron': ('STBIFNeuron',),
+    'models': ('tiny_roberta', 'tiny_bert', 'build_tiny_roberta', 'train_bpe_tokenizer', 'minilm_relu', 'relu_variant',
+               'require_relu', 'distill_relu', 'DistillationTrainer', 'make_model', 'model_inputs'),
+    'config': ('load_transform_config', 'TransformConfig', 'DEFAULT_CONFIG', 'BERT_CONFIG'),
+    'quantize': ('quantize', 'calibrate', 'load_quantized'),
+    'convert': ('convert_to_snn', 'save_snn', 'load_snn'),
+    'simulate': ('simulate', 'SimulationResult', 'equivalence_report', 'firing_rates', 'score_per_step',
+                 'agreement_per_step', 'decision_steps'),
+    'measure': ('synaptic_ops', 'OpsProbe', 'ops_report', 'energy', 'ENERGY_PRESETS'),
+    'pictures': ('plot_spike_raster', 'plot_firing_rates', 'plot_spikes_per_neuron', 'plot_membrane',
+                 'plot_accuracy_per_step', 'plot_equivalence'),
+    'glue': ('load_glue', 'preprocess_glue', 'compute_glue_metrics', 'glue_floor', 'get_glue_task', 'default_glue_dir',
+             'task_texts'),
+    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvaluationCallback', 'EvalProgress', 'ProgressBar'),
+    'widgets': ('ConversionDashboard',),
+}
+WHERE = {name: module for module, names in API.items() for name in names}
+__all__ = ['__version__', *WHERE]
+
+
+class _FrontDoor(types.ModuleType):
+    "The package module: an API name resolves to its stage module's object, importing that module on first use."
+    def __getattribute__(self, name):
+        module = WHERE.get(name)
+        if module is None: return super().__getattribute__(name)
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+    def __dir__(self): return sorted(set(super().__dir__()) | set(WHERE))
+
+
+sys.modules[__name__].__class__ = _FrontDoor

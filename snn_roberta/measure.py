@@ -4,16 +4,16 @@
 
 # %% auto #0
 __all__ = ['FUNCTION_OPS', 'ENERGY_PRESETS', 'OP_RULES', 'energy', 'input_events', 'linear_ops', 'matmul_ops', 'accumulate_ops',
-           'embedding_ops', 'op_kind', 'module_ops', 'block_of', 'OpsReport', 'OpsCounter', 'synaptic_ops']
+           'embedding_ops', 'op_kind', 'module_ops', 'block_of', 'OpsReport', 'OpsProbe', 'ops_report', 'synaptic_ops']
 
 # %% ../nbs/08_measure.ipynb #b231f4ce
 from dataclasses import dataclass
 import re
 import torch
 from torch import nn
-from .neuron import SpikingModule, STBIFNeuron
+import torch.nn.functional as F
 from .operators import AccumulateDiff, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
-from .simulate import simulate, bias_steps
+from .simulate import SimulationProbe, SimulationResult, simulate, spike_rates
 
 # %% ../nbs/08_measure.ipynb #4ba0b781
 FUNCTION_OPS = {'LayerNorm': 5, 'MaskedSoftmax': 5, 'Softmax': 5, 'Tanh': 1}   # c_f: MACs per element of f
@@ -144,7 +144,7 @@ class OpsReport:
     spike_counts: dict  # {neuron layer: LongTensor [T, B, 2]} (+1 spikes, -1 spikes) per step and example
     neurons: dict       # {neuron layer: neurons per example}
     steps: torch.Tensor # [B] steps each example needed
-    result: object = None  # the `SimulationResult`, when made by `synaptic_ops`
+    result: object = None  # the `SimulationResult`, when the report is of one run
 
     @property
     def n_examples(self): return len(self.steps)
@@ -155,73 +155,41 @@ class OpsReport:
         return dict(snn_ac=int(snn[0]), snn_mac=int(snn[1]), ann_ac=int(ann[0]), ann_mac=int(ann[1]))
 
 # %% ../nbs/08_measure.ipynb #ce6f1339
-class OpsCounter:
-    "While active (`with OpsCounter(snn) as counter:`), count the operations and spikes of every run of `snn`."
-    def __init__(self, snn:nn.Module):
-        self.snn, self.runs, self.handles = snn, [], []
-        self.spiking = [m for m in snn.modules() if isinstance(m, SpikingModule)]
+class OpsProbe(SimulationProbe):
+    "Counts what every operator of `OP_RULES` computes during a `simulate` run (`simulate(..., probes=[OpsProbe()])`)."
+    name = 'ops'
+    def attach(self, snn:nn.Module, batch_size:int):
         self.operators = {n: m for n, m in snn.named_modules() if isinstance(m, tuple(OP_RULES))}
-        self.neurons = {n: m for n, m in snn.named_modules() if isinstance(m, STBIFNeuron)}
+        self.snn, self.ann = {n: [] for n in self.operators}, {}
+        self.handles = [m.register_forward_hook(self.count(n)) for n, m in self.operators.items()]
 
-    def __enter__(self):
-        self.handles = [self.snn.register_forward_pre_hook(self.start)]
-        self.handles += [m.register_forward_hook(self.count_ops(n)) for n, m in self.operators.items()]
-        self.handles += [m.register_forward_hook(self.count_spikes(n)) for n, m in self.neurons.items()]
-        return self
+    def count(self, name):
+        "The forward hook of operator `name`."
+        def hook(module, args, out):
+            snn, ann = module_ops(module, args, out)
+            self.snn[name].append(snn.cpu()); self.ann.setdefault(name, ann.cpu())
+        return hook
 
-    def __exit__(self, *exc):
+    def detach(self):
         for h in self.handles: h.remove()
-        self.handles = []
 
-    def start(self, module, args):
-        "Before each call of the network: a network at step 0 starts a new run."
-        if not self.runs or all(m.t == 0 for m in self.spiking): self.runs.append(dict(snn={}, ann={}, spikes={}, sizes={}))
-
-# %% ../nbs/08_measure.ipynb #e3dd038e
-def _count_ops(self:OpsCounter, name):
-    def hook(module, args, out):
-        snn, ann = module_ops(module, args, out)
-        run = self.runs[-1]
-        run['snn'].setdefault(name, []).append(snn.cpu())
-        run['ann'].setdefault(name, ann.cpu())
-    return hook
-
-def _count_spikes(self:OpsCounter, name):
-    def hook(module, args, out):
-        T = module.time_steps or 1
-        s = out if getattr(module, 'last_spikes', None) is None else module.last_spikes   # int8 spikes when the neuron keeps them
-        o = s.reshape(T, out.shape[0] // T, -1)
-        run = self.runs[-1]
-        run['sizes'][name] = o.shape[-1]
-        run['spikes'].setdefault(name, []).append(torch.stack([(o > 0).sum(-1), (o < 0).sum(-1)], -1).cpu())
-    return hook
-
-OpsCounter.count_ops, OpsCounter.count_spikes = _count_ops, _count_spikes
+    def collect(self) -> dict:
+        return dict(snn={n: torch.cat(c) for n, c in self.snn.items() if c}, ann=self.ann,
+                    kinds={n: op_kind(m) for n, m in self.operators.items()})
 
 # %% ../nbs/08_measure.ipynb #31f50c82
-def _over_runs(runs, key, names, T):
-    "{name: each run's `key` counts joined over time and padded to `T` silent steps, the runs side by side over examples}."
-    pad = lambda x: torch.nn.functional.pad(x, (0, 0, 0, 0, 0, T - len(x)))
-    return {n: torch.cat([pad(torch.cat(r[key][n])) for r in runs], 1) for n in names}
-
-def _steps(spikes:dict, quiet_after:int):
-    "Steps per example of one run (`spikes`: {layer: [T, B, 2]}): through its last spike, at least the bias steps."
-    active = sum(c.sum(-1) for c in spikes.values()) > 0
-    T = len(active)
-    last = torch.where(active, torch.arange(T)[:, None], -1).amax(0)
-    return torch.clamp(last, min=min(quiet_after, T) - 1) + 1
-
-def _report(self:OpsCounter) -> OpsReport:
-    "The counts of all runs so far, as one `OpsReport`."
-    if not self.runs: raise ValueError("nothing was counted: run the network (e.g. simulate(snn, ...)) inside `with OpsCounter(snn):`")
-    T = max(sum(len(c) for c in next(iter(r['snn'].values()))) for r in self.runs)
-    snn, spikes = _over_runs(self.runs, 'snn', self.operators, T), _over_runs(self.runs, 'spikes', self.neurons, T)
-    ann = {n: torch.cat([r['ann'][n] for r in self.runs]) for n in self.operators}
-    quiet_after = bias_steps(self.snn)
-    steps = torch.cat([_steps({n: torch.cat(c) for n, c in r['spikes'].items()}, quiet_after) for r in self.runs])
-    return OpsReport(snn, ann, {n: op_kind(m) for n, m in self.operators.items()}, spikes, dict(self.runs[0]['sizes']), steps)
-
-OpsCounter.report = _report
+def ops_report(*results:SimulationResult, # results of `simulate(..., probes=[OpsProbe()])`
+              ) -> OpsReport:
+    "The operation and spike counts of counted simulation runs, the runs side by side over examples."
+    if not results or any('ops' not in r.probes for r in results):
+        raise ValueError("ops_report needs results of counted runs: simulate(..., probes=[OpsProbe()]), or synaptic_ops(...)")
+    T, ops = max(r.total_steps for r in results), [r.probes['ops'] for r in results]
+    pad = lambda x: F.pad(x, (0, 0, 0, 0, 0, T - len(x)))
+    snn = {n: torch.cat([pad(o['snn'][n]) for o in ops], 1) for n in ops[0]['snn']}
+    ann = {n: torch.cat([o['ann'][n] for o in ops]) for n in ops[0]['ann']}
+    spikes = {n: torch.cat([pad(r.spike_counts[n]) for r in results], 1) for n in results[0].spike_counts}
+    return OpsReport(snn, ann, ops[0]['kinds'], spikes, dict(results[0].neurons), torch.cat([r.steps for r in results]),
+                     results[0] if len(results) == 1 else None)
 
 # %% ../nbs/08_measure.ipynb #460a910e
 def synaptic_ops(snn:nn.Module, # an SNN from `convert_to_snn`
@@ -230,10 +198,8 @@ def synaptic_ops(snn:nn.Module, # an SNN from `convert_to_snn`
                  **simulate_kwargs # passed to `simulate` (token_type_ids, max_steps, chunk_steps, ...)
                 ) -> OpsReport:
     "Simulate `snn` on a batch and count its operations; the `SimulationResult` is in `.result`."
-    with OpsCounter(snn) as counter: result = simulate(snn, input_ids, attention_mask, **simulate_kwargs)
-    report = counter.report()
-    report.result = result
-    return report
+    probes = [OpsProbe(), *simulate_kwargs.pop('probes', ())]
+    return ops_report(simulate(snn, input_ids, attention_mask, probes=probes, **simulate_kwargs))
 
 # %% ../nbs/08_measure.ipynb #735d43f5
 def _summary(self:OpsReport, preset='45nm-fp32') -> dict:
@@ -241,11 +207,11 @@ def _summary(self:OpsReport, preset='45nm-fp32') -> dict:
     t, B = self.totals(), self.n_examples
     snn, ann = dict(ac=t['snn_ac'] / B, mac=t['snn_mac'] / B), dict(ac=t['ann_ac'] / B, mac=t['ann_mac'] / B)
     e_snn, e_ann = energy(snn, preset), energy(ann, preset)
-    spikes = sum(int(c.sum()) for c in self.spike_counts.values())
-    neuron_steps = sum(self.neurons.values()) * int(self.steps.sum())
+    rates = spike_rates(self.spike_counts, self.neurons, self.steps)
+    firing_rate = sum((p + n) * self.neurons[l] for l, (p, n) in rates.items()) / sum(self.neurons.values())
     return dict(snn_sops=snn['ac'] + snn['mac'], snn_ac=snn['ac'], snn_mac=snn['mac'], ann_mac=ann['mac'],
                 snn_energy_uj=e_snn, ann_energy_uj=e_ann, energy_ratio=e_snn / e_ann if e_ann else float('nan'),
-                steps=float(self.steps.float().mean()), firing_rate=spikes / neuron_steps)
+                steps=float(self.steps.float().mean()), firing_rate=firing_rate)
 
 OpsReport.summary = _summary
 
@@ -272,9 +238,8 @@ OpsReport.to_pandas = _to_pandas
 def _firing_rates(self:OpsReport):
     "Per neuron layer: neurons per example, and spikes per neuron per step (+1, -1, both) over the steps each example needed."
     import pandas as pd
-    neuron_steps = self.steps.sum().item()
-    rows = [dict(layer=n, neurons=self.neurons[n], pos_rate=c[..., 0].sum().item() / (self.neurons[n] * neuron_steps),
-                 neg_rate=c[..., 1].sum().item() / (self.neurons[n] * neuron_steps)) for n, c in self.spike_counts.items()]
+    rates = spike_rates(self.spike_counts, self.neurons, self.steps)
+    rows = [dict(layer=n, neurons=self.neurons[n], pos_rate=p, neg_rate=q) for n, (p, q) in rates.items()]
     df = pd.DataFrame(rows).set_index('layer')
     df['rate'] = df.pos_rate + df.neg_rate
     return df

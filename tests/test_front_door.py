@@ -1,0 +1,40 @@
+"""`import snn_roberta as snn` is the front door: every API name resolves to its stage module's object, lazily."""
+import importlib, subprocess, sys
+
+
+def run(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_names_resolve_to_their_stage_objects():
+    import snn_roberta as snn
+    for name, module in snn.WHERE.items():
+        assert getattr(snn, name) is getattr(importlib.import_module(f"snn_roberta.{module}"), name), name
+    assert set(snn.WHERE) <= set(dir(snn)) and set(snn.WHERE) <= set(snn.__all__)
+
+
+def test_function_wins_over_its_module():
+    # `simulate` is both a module and a function: after the module is imported (as any later stage does), the
+    # package attribute is still the function
+    import snn_roberta as snn
+    import snn_roberta.evaluate  # imports snn_roberta.simulate and snn_roberta.quantize as modules
+    assert callable(snn.simulate) and snn.simulate.__module__ == "snn_roberta.simulate"
+    assert snn.quantize.__name__ == "quantize"
+    from snn_roberta import simulate
+    assert simulate is snn.simulate
+
+
+def test_import_is_light_and_the_example_runs():
+    # nothing heavy at import: torch and transformers load on first use
+    assert run("import sys, snn_roberta; print('torch' in sys.modules, 'transformers' in sys.modules)") == "False False"
+    out = run("import torch, snn_roberta as snn; torch.manual_seed(0); ids = torch.randint(3, 500, (2, 8)); "
+              "q = snn.calibrate(snn.quantize(snn.tiny_roberta()), [(ids, torch.ones_like(ids))], progress=False).double(); "
+              "r = snn.simulate(snn.convert_to_snn(q), ids); print(bool((r.predictions == q(ids).logits.argmax(-1)).all()))")
+    assert out == "True"
+
+
+def test_unknown_name_is_an_attribute_error():
+    import snn_roberta as snn
+    try: snn.no_such_thing
+    except AttributeError as e: assert "no_such_thing" in str(e)
+    else: raise AssertionError("no error")
