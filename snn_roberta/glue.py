@@ -111,12 +111,18 @@ def read_glue_tsv(path, # a GLUE .tsv file
                        keep_default_na=False, header=None if columns else 0, names=list(columns) or None)
 
 # %% ../nbs/10_glue.ipynb #72819faa
-def _labels(t:GlueTask, values) -> list:
-    "Label strings from a .tsv file as the Hub's label numbers (or floats for regression)."
-    if t.is_regression: return [float(v) for v in values]
-    index = {name: i for i, name in enumerate(t.label_names)}
-    try: return [index[v] if v in index else int(v) for v in values]
-    except ValueError as e: raise ValueError(f"Unexpected {t.name} label in {t.tsv_label!r}: {e}") from e
+def _labels(t:GlueTask, values, where=lambda i: f"row {i}") -> list:
+    "Label strings from a .tsv file as the Hub's label numbers (or floats for regression); `where(i)` names row i in errors."
+    index, out = {name: i for i, name in enumerate(t.label_names)}, []
+    for i, v in enumerate(values):
+        try: label = float(v) if t.is_regression else index[v] if v in index else int(v)
+        except ValueError: label = None
+        ok = label is not None and (0 <= label <= 5 if t.is_regression else 0 <= label < t.num_labels)
+        if not ok:
+            valid = "a score in [0, 5]" if t.is_regression else f"{list(t.label_names)} or 0..{t.num_labels - 1}"
+            raise ValueError(f"{where(i)}: {t.name} label {v!r} in column {t.tsv_label!r} is not one of the task's labels ({valid})")
+        out.append(label)
+    return out
 
 # %% ../nbs/10_glue.ipynb #1405b3bf
 def glue_features(task:str # a GLUE task name
@@ -127,14 +133,29 @@ def glue_features(task:str # a GLUE task name
     return Features({**{k: Value("string") for k in t.text_keys}, "label": label, "idx": Value("int32")})
 
 # %% ../nbs/10_glue.ipynb #0efc5a1f
-def _read_split(t:GlueTask, path:Path) -> Dataset:
-    "One split's .tsv file as a `Dataset` in the Hub's format."
+def _read_frame(t:GlueTask, path:Path, labelled:bool) -> tuple:
+    "A split's .tsv file as strings, checked: every column the task needs, every field filled. `(frame, first data line)`."
     with open(path, encoding="utf-8-sig") as f: has_header = not t.tsv_columns or f.readline().startswith("index\t")
-    df = read_glue_tsv(path, () if has_header else t.tsv_columns)
-    if t.tsv_label in df:  # rows cut short have no label (a few in some QQP releases): skip them, as GLUE's loaders do
-        df = df[df[t.tsv_label] != ""]
+    try: df = read_glue_tsv(path, () if has_header else t.tsv_columns)
+    except pd.errors.ParserError as e: raise ValueError(f"{path}: not a GLUE {t.name} .tsv file ({' '.join(str(e).split())})") from None
+    need = [*t.tsv_text, *([t.tsv_label] if labelled else [])]
+    if missing := [c for c in need if c not in df]:
+        raise ValueError(f"{path}: no column {missing} for GLUE {t.name}: expected a tab-separated header with {need}, "
+                         f"found {list(df.columns)}")
+    if t.name == "qqp" and labelled:  # rows cut short have no label (a few in some QQP releases): skipped, as GLUE's loaders do
+        df = df[df[t.tsv_label].notna() & (df[t.tsv_label] != "")]
+    for c in need:
+        empty = df.index[df[c].isna() | (df[c] == "")]
+        if len(empty): raise ValueError(f"{path}, line {empty[0] + 1 + has_header}: field {c!r} is missing or empty; "
+                                        f"every row of GLUE {t.name} needs {need}, tab-separated")
+    return df, 1 + has_header
+
+def _read_split(t:GlueTask, path:Path, labelled:bool=True) -> Dataset:
+    "One split's .tsv file as a `Dataset` in the Hub's format (`labelled`: the file must carry labels)."
+    df, first = _read_frame(t, path, labelled)
     data = {key: df[col].tolist() for key, col in zip(t.text_keys, t.tsv_text)}
-    data["label"] = _labels(t, df[t.tsv_label]) if t.tsv_label in df else [-1] * len(df)
+    where = lambda i: f"{path}, line {df.index[i] + first}"
+    data["label"] = _labels(t, df[t.tsv_label], where) if labelled else [-1] * len(df)
     data["idx"] = df["index"].astype(int).tolist() if "index" in df else list(range(len(df)))
     return Dataset.from_dict(data, features=glue_features(t))
 
@@ -145,7 +166,8 @@ def load_glue_tsv(task:str, # a GLUE task name
     "Read `task` from local GLUE `.tsv` files into a `DatasetDict` shaped like the Hub's."
     t = get_glue_task(task)
     task_dir = glue_task_dir(t, data_dir)
-    return DatasetDict({split: _read_split(t, task_dir/f) for split, f in t.files.items() if (task_dir/f).is_file()})
+    return DatasetDict({split: _read_split(t, task_dir/f, not split.startswith("test"))
+                        for split, f in t.files.items() if (task_dir/f).is_file()})
 
 # %% ../nbs/10_glue.ipynb #ffeb1aab
 def load_glue(task:str, # a GLUE task name: 'sst2', 'SST-2', 'mrpc', ...

@@ -7,11 +7,11 @@ __all__ = ['RENAMED_FLAGS', 'logger', 'SUMMARY_METRICS', 'ModelArguments', 'Data
            'rewrite_argv', 'CliError', 'one_line', 'parse_args', 'check_output_dir', 'check_args', 'RunPlan',
            'plan_run', 'load_task_data', 'load_model', 'transform_model', 'load_float_weights', 'calibrate_qann',
            'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step', 'load_stage',
-           'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'run', 'main', 'task_argv',
-           'summary_line', 'finetune_all_main', 'make_model_main']
+           'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary', 'run', 'main',
+           'task_argv', 'summary_line', 'finetune_all_main', 'make_model_main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
-import argparse, copy, json, logging, sys, time
+import argparse, copy, json, logging, shutil, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,15 +21,17 @@ import torch
 import matplotlib.pyplot as plt
 import datasets
 from datasets import DatasetDict
+import yaml
 from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
                           HfArgumentParser, Trainer, TrainingArguments, set_seed)
+from transformers.trainer_utils import get_last_checkpoint
 
 # %% ../nbs/13_run_glue.ipynb #fbe93b93
 from .quantizer import LSQInteger
 from .models import MODEL_KINDS, DistillationTrainer, load_teacher, make_model
 from .config import BERT_CONFIG, DEFAULT_CONFIG, load_transform_config
 from .quantize import quantize, calibrate, load_quantized_weights, load_state
-from .convert import convert_to_snn, save_snn
+from .convert import SNN_MARKER, convert_to_snn, save_snn
 from .pictures import plot_accuracy_per_step
 from .glue import (GLUE_TASKS, GlueTask, get_glue_task, load_glue, default_glue_dir, preprocess_glue,
                               compute_glue_metrics, task_texts)
@@ -67,8 +69,10 @@ class DataArguments:
 # %% ../nbs/13_run_glue.ipynb #21d0e107
 @dataclass
 class GlueTrainingArguments(TrainingArguments):
-    "Hugging Face `TrainingArguments`, plus the tutorial's `--overwrite_output_dir`."
+    "Hugging Face `TrainingArguments`, plus the tutorial's `--overwrite_output_dir`; pinned memory only with an accelerator."
     overwrite_output_dir: bool = field(default=False, metadata={"help": "write into a non-empty --output_dir"})
+    dataloader_pin_memory: bool = field(default=torch.cuda.is_available(), metadata={
+        "help": "pin data loader memory (default: only when CUDA is there; on a CPU it only earns a warning)"})
 
 # %% ../nbs/13_run_glue.ipynb #b790a7e1
 RENAMED_FLAGS = {"--evaluation_strategy": "--eval_strategy"}
@@ -104,15 +108,51 @@ def parse_args(argv=None) -> tuple:
     except ValueError as e: raise CliError(f"{one_line(e)} (see --help)") from None
 
 # %% ../nbs/13_run_glue.ipynb #c1be93de
+def _resumes_into(training_args, out:Path) -> bool:
+    "True if the run resumes from a checkpoint inside its own output folder."
+    ckpt = training_args.resume_from_checkpoint
+    return bool(ckpt) and Path(ckpt).resolve().parent == out.resolve()
+
 def check_output_dir(training_args):
-    "Refuse a non-empty output folder unless `--overwrite_output_dir`; touch nothing."
+    "Refuse a non-empty output folder unless `--overwrite_output_dir` or resuming there; offer the last checkpoint; touch nothing."
     out = Path(training_args.output_dir)
     if out.exists() and not out.is_dir(): raise CliError(f"--output_dir {str(out)!r} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not training_args.overwrite_output_dir:
-        raise CliError(f"output folder {str(out)!r} exists and is not empty; pass --overwrite_output_dir "
-                       "to write into it, or choose another --output_dir")
+    if not out.is_dir() or not any(out.iterdir()) or training_args.overwrite_output_dir or _resumes_into(training_args, out): return
+    last = get_last_checkpoint(str(out)) if training_args.do_train else None
+    if last: raise CliError(f"output folder {str(out)!r} holds checkpoints of an earlier run; resume the last one with "
+                            f"--resume_from_checkpoint {last}, or start afresh with --overwrite_output_dir")
+    raise CliError(f"output folder {str(out)!r} exists and is not empty; pass --overwrite_output_dir "
+                   "to write into it, or choose another --output_dir")
 
 # %% ../nbs/13_run_glue.ipynb #e3f1eaab
+def _is_path(name:str) -> bool:
+    "A model name that can only be a local path (a Hub id is `name` or `owner/name`)."
+    return name.startswith(("/", ".", "~")) or name.count("/") > 1 or "\\" in name
+
+def _check_model_path(model_args, data_args):
+    "The model folder exists, is not a saved SNN, and reads `--max_seq_length` tokens."
+    name = model_args.model_name_or_path
+    if _is_path(name) and not Path(name).expanduser().exists():
+        raise CliError(f"--model_name_or_path {name!r}: no such folder; make one with `snn-make-model --kind tiny-roberta "
+                       f"--output_dir {name}` (or --kind minilm-relu)")
+    if (Path(name)/SNN_MARKER).exists():
+        raise CliError(f"{name!r} is a saved SNN (written by --convert_to_snn); load it in Python with "
+                       "snn_roberta.load_snn(path), or evaluate again from the QANN it came from: --model_weights_path "
+                       f"{Path(name).parent} --transform_config ... --convert_to_snn")
+    config = Path(name)/"config.json"
+    if data_args.max_seq_length < 1: raise CliError(f"--max_seq_length must be >= 1, got {data_args.max_seq_length}")
+    if config.is_file():
+        cfg = json.loads(config.read_text())
+        limit = cfg.get("max_position_embeddings", 10**9) - (cfg.get("pad_token_id", 0) + 1 if cfg.get("model_type") == "roberta" else 0)
+        if data_args.max_seq_length > limit:
+            raise CliError(f"--max_seq_length {data_args.max_seq_length} is longer than the model {name!r} reads "
+                           f"({limit} tokens); pass --max_seq_length {limit} or less")
+
+def _check_numbers(model_args):
+    "The simulation and calibration settings are positive whole numbers."
+    for flag in ("snn_max_steps", "snn_chunk_steps", "snn_batch_size", "calibration_batches"):
+        if getattr(model_args, flag) < 1: raise CliError(f"--{flag} must be >= 1, got {getattr(model_args, flag)}")
+
 def check_args(model_args, data_args, training_args):
     "Check the arguments before anything is loaded or written."
     try: get_glue_task(data_args.task_name)
@@ -120,12 +160,15 @@ def check_args(model_args, data_args, training_args):
     if model_args.convert_to_snn and not model_args.transform_config:
         raise CliError("--convert_to_snn needs --transform_config: the SNN is converted from the quantized model "
                        f"(QANN) that the config describes, e.g. --transform_config {DEFAULT_CONFIG}")
-    if model_args.model_weights_path and not Path(model_args.model_weights_path).exists():
-        raise CliError(f"--model_weights_path {model_args.model_weights_path!r} does not exist; pass the folder a "
-                       "fine-tuning run wrote (its --output_dir) or a model.safetensors file")
+    for flag in ("model_weights_path", "resume_from_checkpoint"):
+        path = getattr(model_args if flag == "model_weights_path" else training_args, flag)
+        if path and not Path(path).exists():
+            raise CliError(f"--{flag} {path!r} does not exist; pass a folder a fine-tuning run wrote (its --output_dir, "
+                           "or one of its checkpoint-N folders)" + (" or a model.safetensors file" if flag == "model_weights_path" else ""))
+    _check_model_path(model_args, data_args); _check_numbers(model_args)
     if model_args.transform_config:
         try: load_transform_config(model_args.transform_config)
-        except (OSError, ValueError) as e: raise CliError(one_line(e)) from None
+        except (OSError, ValueError, yaml.YAMLError) as e: raise CliError(f"--transform_config: {one_line(e)}") from None
     if not (training_args.do_train or training_args.do_eval or model_args.convert_to_snn):
         raise CliError("nothing to do: pass --do_train, --do_eval and/or --convert_to_snn")
     check_output_dir(training_args)
@@ -144,6 +187,7 @@ class RunPlan:
     evaluate: bool                  # the Trainer's evaluation of the (Q)ANN
     convert: bool                   # convert to an SNN and simulate it on the evaluation splits
     teacher_path: str|None          # distil from this float model while training
+    resume_from: str|None           # resume training from this checkpoint (steps, optimizer, LSQ steps, RNG)
     save_model: bool                # write model and tokenizer to `output_dir`
     output_dir: Path
     notes: list = field(default_factory=list)  # what the plan decided that the flags did not say, for the log
@@ -153,6 +197,9 @@ def _saved_transform(path) -> dict|None:
     "The `snn_transform_config` recorded in a local model folder's config.json, if any."
     config = Path(path)/"config.json"
     return json.loads(config.read_text()).get("snn_transform_config") if config.is_file() else None
+
+def _holds_weights(folder) -> bool:
+    return any((Path(folder)/f).is_file() for f in ("model.safetensors", "pytorch_model.bin"))
 
 def _same_folder(a, b) -> bool:
     return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
@@ -168,12 +215,17 @@ def plan_run(model_args, data_args, training_args) -> RunPlan:
         elif not weights:
             weights = model_args.model_name_or_path
             notes.append(f"{weights!r} holds a quantized model: loading its weights and steps (as --model_weights_path {weights})")
-    calibrate = bool(model_args.transform_config) and weights is None
+    resume = training_args.resume_from_checkpoint if training_args.do_train else None
+    calibrate = bool(model_args.transform_config) and weights is None and not resume   # a checkpoint has its steps
     plan = RunPlan(task, model_args.model_name_or_path, model_args.transform_config, weights, calibrate,
                    model_args.calibration_batches * training_args.per_device_train_batch_size if calibrate else 0,
                    training_args.do_train, training_args.do_eval or model_args.convert_to_snn, model_args.convert_to_snn,
-                   model_args.teacher_model_path if training_args.do_train else None,
-                   training_args.do_train or calibrate, Path(training_args.output_dir), notes)
+                   model_args.teacher_model_path if training_args.do_train else None, resume,
+                   training_args.do_train or (calibrate and not _holds_weights(training_args.output_dir)),
+                   Path(training_args.output_dir), notes)
+    if calibrate and not training_args.do_train and _holds_weights(training_args.output_dir):
+        notes.append(f"--output_dir {training_args.output_dir!r} holds model weights of an earlier run: this evaluation does "
+                     "not write its calibrated (untrained) QANN over them")
     for source in (plan.model_path, plan.weights_path):
         if plan.save_model and _same_folder(source, plan.output_dir):
             raise CliError(f"--output_dir {str(plan.output_dir)!r} is the folder this run loads its model from, and the run "
@@ -239,10 +291,12 @@ def transform_model(model, # the float model
                     weights_path=None, # QANN weights to load into it (`--model_weights_path`)
                    ):
     "Stage 1: quantize `model` as `config` says; load `weights_path` into it."
-    try:
-        qmodel = quantize(model, config, inplace=True)
-        if weights_path: load_quantized_weights(qmodel, weights_path)
+    try: qmodel = quantize(model, config, inplace=True)
     except (OSError, ValueError) as e: raise CliError(_hint(one_line(e))) from None
+    if weights_path:
+        try: load_quantized_weights(qmodel, weights_path)
+        except Exception as e:  # size mismatches (RuntimeError), truncated or empty files (SafetensorError), ...
+            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: {one_line(e)[:400]}") from None
     return qmodel
 
 # %% ../nbs/13_run_glue.ipynb #a7c727ae
@@ -322,6 +376,16 @@ def plot_snn_per_step(metrics, # evaluation metrics with `eval_snn_*_per_step`, 
 # %% ../nbs/13_run_glue.ipynb #cf249abc
 logger = logging.getLogger("snn_roberta.run_glue")
 
+def _check_splits(plan:RunPlan, raw:DatasetDict, data_dir=None):
+    "Refuse a run whose data lacks a split it needs, naming the file."
+    where = lambda split: f"{plan.task.folder}/{plan.task.files[split]} in {data_dir or default_glue_dir() or 'the Hub'}"
+    if (plan.train or plan.calibrate) and len(raw.get("train", raw.get("calibration", []))) == 0:
+        raise CliError(f"{'training' if plan.train else 'calibrating the QANN'} needs the training split of {plan.task.name}, "
+                       f"and there is none ({where('train')}); pass --model_weights_path to load a calibrated QANN instead")
+    for split in plan.task.eval_splits[:1] if plan.evaluate else ():
+        if split not in raw or len(raw[split]) == 0:
+            raise CliError(f"evaluating needs the {split} split of {plan.task.name}, and it is missing or empty ({where(split)})")
+
 def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
     "Load data, tokenizer and model as the plan says, quantized and with its weights: `(raw data, tokenizer, model)`."
     try: raw = load_task_data(plan.task, data_args.data_dir, data_args.max_train_samples, data_args.max_eval_samples,
@@ -330,8 +394,7 @@ def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
     tokenizer, model = load_model(plan.model_path, plan.task, ignore_mismatched_sizes)
     if plan.transform_config: model = transform_model(model, plan.transform_config, plan.weights_path)
     elif plan.weights_path: load_float_weights(model, plan.weights_path)
-    if plan.calibrate and "calibration" not in raw:
-        raise CliError(f"calibrating the QANN needs the training split of {plan.task.name}, found only {list(raw)}")
+    _check_splits(plan, raw, data_args.data_dir)
     return raw, tokenizer, model
 
 # %% ../nbs/13_run_glue.ipynb #472d8068
@@ -374,6 +437,33 @@ def _teacher(plan, model_args, student):
     try: return load_teacher(plan.teacher_path, plan.task.num_labels, student, hidden=model_args.kd_hidden > 0)
     except ValueError as e: raise CliError(f"--teacher_model_path: {one_line(e)}") from None
 
+# %% ../nbs/13_run_glue.ipynb #r13a0003
+def _remove_old_checkpoints(output_dir:Path):
+    "A fresh training run into an overwritten folder: remove an earlier run's checkpoints, so none mixes with this run's."
+    old = sorted(Path(output_dir).glob("checkpoint-*")) if Path(output_dir).is_dir() else []
+    if old: logger.warning(f"removing {len(old)} checkpoints of an earlier run from {output_dir}: {[p.name for p in old]}")
+    for p in old: shutil.rmtree(p)
+
+# %% ../nbs/13_run_glue.ipynb #r13a0004
+def closing_summary(plan:RunPlan, metrics:dict, saved:dict) -> str:
+    "What the run measured, against the task's floor, and where its outputs went."
+    name = next((k[5:] for k in ("eval_accuracy", "eval_pearson", "eval_matthews_correlation") if k in metrics), None)
+    lines = ["***** done *****"]
+    if name:
+        floor = metrics.get(f"eval_floor_{name}")
+        what = "SNN" if plan.convert else "QANN" if plan.transform_config else "float model"
+        lines.append(f"  {plan.task.name} {what} {name} {metrics[f'eval_{name}']:.4f}" + (f" (floor {floor:.4f})" if floor is not None else "")
+                     + (f", SNN = QANN on {metrics['eval_snn_agreement']:.1%} of the examples, quiet after "
+                        f"{metrics['eval_snn_mean_steps']:.1f} steps, decided after {metrics['eval_snn_mean_decision_step']:.1f}"
+                        if plan.convert else ""))
+    if plan.convert:
+        lines.append(f"  energy per example (45 nm, arithmetic only): SNN {metrics['eval_snn_energy_uj']:.2f} µJ, float network "
+                     f"{metrics['eval_ann_energy_uj']:.2f} µJ (ratio {metrics['eval_snn_energy_ratio']:.2f})")
+    lines.append(f"  results: {plan.output_dir/'eval_results.json'}")
+    if plan.save_model: lines.append(f"  model: {plan.output_dir} (reload with --model_weights_path {plan.output_dir})")
+    for what, path in saved.items(): lines.append(f"  {what}: {path}" + (" (reload with snn_roberta.load_snn)" if what == "SNN" else ""))
+    return "\n".join(lines)
+
 # %% ../nbs/13_run_glue.ipynb #r13a0002
 def _warn_unfinished(metrics:dict, max_steps:int):
     "Say loudly when some examples were still spiking at the step limit: their outputs are not final."
@@ -400,7 +490,8 @@ def run(model_args, data_args, training_args) -> dict:
         calibrate_qann(model, data["calibration"], collator, training_args.per_device_train_batch_size,
                        training_args.device, progress)
     if plan.train:                                                                                  # train
-        train_metrics = {**trainer.train().metrics, "train_samples": len(data["train"])}
+        if not plan.resume_from: _remove_old_checkpoints(plan.output_dir)
+        train_metrics = {**trainer.train(resume_from_checkpoint=plan.resume_from).metrics, "train_samples": len(data["train"])}
         log_metrics("train", train_metrics); trainer.save_metrics("train", train_metrics); trainer.save_state()
     if plan.save_model: trainer.save_model()  # model + tokenizer: reload with --model_weights_path
     if plan.evaluate:                                                                               # evaluate
@@ -415,8 +506,7 @@ def run(model_args, data_args, training_args) -> dict:
         else: metrics.update(qann_metrics)
     if metrics:                                                                                     # save
         log_metrics("eval", metrics); trainer.save_metrics("eval", metrics)
-        logger.info(f"results: {plan.output_dir/'eval_results.json'}" + (f"; SNN: {saved['SNN']} (load_snn), plot: {saved['plot']}"
-                                                                          if plan.convert else ""))
+        logger.info(closing_summary(plan, metrics, saved if plan.convert else {}))
     return metrics
 
 # %% ../nbs/13_run_glue.ipynb #eaffa049

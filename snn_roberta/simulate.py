@@ -89,6 +89,18 @@ def bias_steps(snn:nn.Module) -> int:
     "Steps during which some linear layer still releases bias (1 if none)."
     return max([m.level for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
 
+# %% ../nbs/07_simulate.ipynb #c7a0b001
+def _check_inputs(input_ids, max_steps, chunk_steps, record_example):
+    "Refuse what `simulate` cannot run, with the value and the fix."
+    if input_ids.ndim != 2: raise ValueError(f"input_ids must be [batch, length], got shape {tuple(input_ids.shape)}")
+    if input_ids.shape[0] == 0 or input_ids.shape[1] == 0:
+        raise ValueError(f"input_ids is empty (shape {tuple(input_ids.shape)}): simulate needs at least one example of one token")
+    for name, v in (('max_steps', max_steps), ('chunk_steps', chunk_steps)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    if not -input_ids.shape[0] <= record_example < input_ids.shape[0]:
+        raise ValueError(f"record_example={record_example} is not an example of this batch of {input_ids.shape[0]}; "
+                         f"use 0..{input_ids.shape[0] - 1}")
+
 # %% ../nbs/07_simulate.ipynb #96791e04
 @torch.no_grad()
 def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
@@ -104,7 +116,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
              probes=(), # more `SimulationProbe`s to run along (e.g. `measure.OpsProbe()`)
             ) -> SimulationResult:
     "Reset the SNN, run time steps until every neuron is quiet and no bias is left (or `max_steps`), and sum the output."
-    if input_ids.ndim != 2: raise ValueError(f"input_ids must be [batch, length], got shape {tuple(input_ids.shape)}")
+    _check_inputs(input_ids, max_steps, chunk_steps, record_example)
     snn.eval(); reset_net(snn)
     device = next(snn.parameters()).device
     inputs = model_inputs({'input_ids': input_ids, 'attention_mask': attention_mask, 'token_type_ids': token_type_ids}, device)

@@ -109,6 +109,65 @@ def test_convert_and_simulate(trained, tmp_path):
     assert next(snn.parameters()).dtype.is_floating_point and (out/"snn"/"tokenizer.json").exists()
 
 
+def bad_input_cases(tiny, tmp_path, base):
+    "More bad input: broken files, impossible numbers, folders that are not what they should be."
+    from safetensors.torch import save_file
+    from snn_roberta.models import tiny_roberta
+    bad_yaml = tmp_path/"bad.yaml"; bad_yaml.write_text("quantization_config: [unclosed\n")
+    wide = tmp_path/"wide"; wide.mkdir()
+    save_file({k: v.contiguous() for k, v in tiny_roberta(hidden_size=96, num_attention_heads=3).state_dict().items()},
+              str(wide/"model.safetensors"))
+    cut = tmp_path/"cut"; cut.mkdir(); (cut/"model.safetensors").write_bytes(b"\x08\x00\x00")
+    snn_dir = tmp_path/"snn"; snn_dir.mkdir(); (snn_dir/"snn_roberta.json").write_text("{}")
+    glue = tmp_path/"glue"; (glue/"RTE").mkdir(parents=True)
+    (glue/"RTE"/"dev.tsv").write_text("index\tsentence1\tsentence2\tlabel\n0\tA b.\tC d.\tentailment\n1\tA b.\n")
+    q = ["--transform_config", CONFIG]
+    return {  # name: (command, arguments, output folder, words the message must hold)
+        "yaml syntax": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b1", "--transform_config", bad_yaml],
+                        tmp_path/"b1", ["--transform_config: while parsing"]),
+        "weights of another width": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b2", *q,
+                                     "--model_weights_path", wide], tmp_path/"b2", ["could not load the QANN weights", "size"]),
+        "truncated weights": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b3", *q, "--model_weights_path",
+                              cut], tmp_path/"b3", ["could not load the QANN weights", "cut"]),
+        "sequence too long": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b4", "--max_seq_length", "4096"],
+                              tmp_path/"b4", ["--max_seq_length 4096 is longer than the model"]),
+        "zero steps": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b5", *q, "--convert_to_snn",
+                       "--snn_max_steps", "0"], tmp_path/"b5", ["--snn_max_steps must be >= 1, got 0"]),
+        "no calibration batches": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b6", *q,
+                                   "--calibration_batches", "0"], tmp_path/"b6", ["--calibration_batches must be >= 1, got 0"]),
+        "model folder missing": (RUN_GLUE, ["--model_name_or_path", tmp_path/"no"/"model", "--do_eval", "--task_name", "mrpc",
+                                 "--output_dir", tmp_path/"b7"], tmp_path/"b7", ["no such folder", "snn-make-model"]),
+        "a saved SNN as the model": (RUN_GLUE, ["--model_name_or_path", snn_dir, "--do_eval", "--task_name", "mrpc",
+                                     "--output_dir", tmp_path/"b8"], tmp_path/"b8", ["is a saved SNN", "load_snn"]),
+        "no training split": (RUN_GLUE, [*base, "--task_name", "qnli", "--do_train", "--output_dir", tmp_path/"b9"],
+                              tmp_path/"b9", ["needs the training split of qnli", "QNLI/train.tsv"]),
+        "row cut short": (RUN_GLUE, [*base, "--task_name", "rte", "--data_dir", glue, "--output_dir", tmp_path/"b10"],
+                          tmp_path/"b10", ["dev.tsv, line 3: field 'sentence2' is missing or empty"]),
+    }
+
+
+def test_resume(tiny, tmp_path):
+    "Interrupted after a checkpoint and resumed: the same final weights as the run that was not interrupted."
+    from snn_roberta.quantize import load_state
+    args = ["--model_name_or_path", tiny, *COMMON[:-1], "--do_train", "--max_train_samples", "48", "--num_train_epochs", "2",
+            "--learning_rate", "1e-3", "--transform_config", CONFIG, "--save_strategy", "steps", "--save_steps", "3",
+            "--report_to", "none"]
+    whole, cut = tmp_path/"whole", tmp_path/"cut"
+    run_ok([*args, "--output_dir", whole])
+    assert {p.name for p in whole.glob("checkpoint-*")} == {"checkpoint-3", "checkpoint-6"}
+    cut.mkdir(); shutil.copytree(whole/"checkpoint-3", cut/"checkpoint-3")  # the run stopped after its first checkpoint
+    rc, _, err = finish(start([*args, "--output_dir", cut]))                  # a plain rerun offers to resume
+    assert rc == 1 and f"--resume_from_checkpoint {cut}/checkpoint-3" in err.strip().splitlines()[-1], err[-2000:]
+    _, err = run_ok([*args, "--output_dir", cut, "--resume_from_checkpoint", cut/"checkpoint-3"])
+    assert "calibrating" not in err                                           # the checkpoint's steps, not new ones
+    a, b = load_state(whole), load_state(cut)
+    assert a.keys() == b.keys()
+    for k in a: assert (a[k].double() - b[k].double()).abs().max() <= 1e-5 * (1 + a[k].double().abs().max()), k
+    assert json.loads((cut/"trainer_state.json").read_text())["global_step"] == 6
+    run_ok([*args, "--output_dir", whole, "--overwrite_output_dir", "--save_strategy", "no"])  # a fresh run, same folder
+    assert not list(whole.glob("checkpoint-*"))                               # leaves no other run's checkpoints
+
+
 def test_bad_input(tiny, tmp_path):
     "Each refused with exit status 1, one `error:` line on stderr, no traceback, the output folder untouched."
     full = tmp_path/"full"; full.mkdir(); (full/"keep.txt").write_text("mine")
@@ -126,6 +185,7 @@ def test_bad_input(tiny, tmp_path):
                          tmp_path/"o4", ["nyu-mll/glue", "--data_dir", "SNN_ROBERTA_GLUE_DIR"]),
         "snn without config": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"o6", "--convert_to_snn"],
                                tmp_path/"o6", ["--convert_to_snn needs --transform_config"]),
+        **bad_input_cases(tiny, tmp_path, base),
     }
     procs = {name: start(args, command) for name, (command, args, _, _) in cases.items()}
     for name, proc in procs.items():
