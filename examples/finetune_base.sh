@@ -4,22 +4,23 @@
 #   MODEL_NAME=models/minilm-relu TRANSFORM_CONFIG=../snn_roberta/configs/bert_transform_cfg.yaml bash finetune_base.sh
 # Offline, make a starting model first: snn-make-model --kind tiny-roberta --output_dir models/tiny-roberta
 # (or --kind minilm-relu), and keep the GLUE .tsv files in a folder given by --data_dir / $SNN_ROBERTA_GLUE_DIR.
-# The same loop as one command: snn-finetune-all --tasks cola,sst2,... --output_dir './output/{task}_snn' ...
-set -euo pipefail
+# Both steps go through snn-finetune-all: every task found (TASKS="" means every task in the local GLUE folder, or
+# all nine from the Hub), a task without a training split skipped with the reason, a failing task reported without
+# stopping the others, and ./output/summary.md (and .json) with every task's SNN, QANN and floor side by side.
+set -uo pipefail
 cd "$(dirname "$0")"
 MODEL_NAME=${MODEL_NAME:-roberta-base}
 TRANSFORM_CONFIG=${TRANSFORM_CONFIG:-./transform_cfg.yaml}
-TASKS=${TASKS:-"cola sst2 mrpc qqp stsb mnli qnli rte wnli"}
+TASKS=${TASKS:-}
 EPOCHS=${EPOCHS:-10}
+ALL=(python -c "from snn_roberta.run_glue import finetune_all_main; finetune_all_main()")
+[ -n "$TASKS" ] && ALL+=(--tasks "${TASKS// /,}")
 
-for TASK_NAME in $TASKS; do
-  echo "=== ${TASK_NAME}"
-  python run_glue.py --model_name_or_path "${MODEL_NAME}" --task_name "${TASK_NAME}" \
-    --do_train --do_eval --max_seq_length 128 --per_device_train_batch_size 64 \
-    --learning_rate 2e-5 --num_train_epochs "${EPOCHS}" --output_dir "./output/${TASK_NAME}_snn" \
-    --overwrite_output_dir --transform_config "${TRANSFORM_CONFIG}" \
-    --evaluation_strategy epoch --save_strategy epoch --logging_steps 50 --seed 42
-  python run_glue.py --model_name_or_path "${MODEL_NAME}" --task_name "${TASK_NAME}" \
-    --do_eval --max_seq_length 128 --output_dir "./output/${TASK_NAME}_snn" --overwrite_output_dir \
-    --transform_config "${TRANSFORM_CONFIG}" --model_weights_path "./output/${TASK_NAME}_snn" --convert_to_snn
-done
+"${ALL[@]}" --model_name_or_path "${MODEL_NAME}" \
+  --do_train --do_eval --max_seq_length 128 --per_device_train_batch_size 64 \
+  --learning_rate 2e-5 --num_train_epochs "${EPOCHS}" --output_dir "./output/{task}_snn" \
+  --overwrite_output_dir --transform_config "${TRANSFORM_CONFIG}" --ignore_mismatched_sizes \
+  --evaluation_strategy epoch --save_strategy epoch --logging_steps 50 --seed 42
+"${ALL[@]}" --model_name_or_path "${MODEL_NAME}" --ignore_mismatched_sizes \
+  --do_eval --max_seq_length 128 --output_dir "./output/{task}_snn" --overwrite_output_dir \
+  --transform_config "${TRANSFORM_CONFIG}" --model_weights_path "./output/{task}_snn" --convert_to_snn

@@ -8,7 +8,8 @@ __all__ = ['RENAMED_FLAGS', 'logger', 'SUMMARY_METRICS', 'ModelArguments', 'Data
            'plan_run', 'load_task_data', 'load_model', 'transform_model', 'load_float_weights', 'calibrate_qann',
            'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step', 'load_stage',
            'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary', 'run', 'main',
-           'task_argv', 'summary_line', 'finetune_all_main', 'make_model_main']
+           'task_argv', 'summary_line', 'summary_row', 'summary_markdown', 'tasks_on_disk', 'skip_reason',
+           'finetune_all_main', 'make_model_main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
 import argparse, copy, json, logging, shutil, sys, time
@@ -537,26 +538,75 @@ def summary_line(task, metrics) -> str:
     shown = [f"{k[5:]} {v:.4f}" for k, v in metrics.items() if k.startswith("eval_") and k[5:].removesuffix("_mm") in SUMMARY_METRICS]
     return f"{task}: {', '.join(shown) or 'no evaluation'}"
 
+def summary_row(task:str, metrics:dict|None=None, status:str="ok", reason:str="") -> dict:
+    "A task's row of the multi-task summary: its headline metric (SNN, QANN, floor), agreement, steps; or why it did not run."
+    row, m = dict(task=task, status=status, reason=reason), metrics or {}
+    name = next((k for k in ("matthews_correlation", "pearson", "accuracy") if f"eval_{k}" in m), None)
+    if name:
+        row.update(metric=name, value=m[f"eval_{name}"], qann=m.get(f"eval_qann_{name}"), floor=m.get(f"eval_floor_{name}"),
+                   f1=m.get("eval_f1"), samples=m.get("eval_samples"))
+    if "eval_snn_agreement" in m:
+        row.update(agreement=m["eval_snn_agreement"], max_score_diff=m.get("eval_snn_max_score_diff"),
+                   mean_steps=m["eval_snn_mean_steps"], decision_step=m["eval_snn_mean_decision_step"])
+    return row
+
+# %% ../nbs/13_run_glue.ipynb #f13a0001
+def summary_markdown(rows:list) -> str:
+    "The multi-task summary as a markdown table."
+    f = lambda v, d=4: "" if v is None else f"{v:.{d}f}" if isinstance(v, float) else str(v)
+    sci = lambda v: "" if v is None else f"{v:.1e}"
+    head = ("| task | status | metric | SNN | QANN | floor | F1 | SNN = QANN | max \\|Δscore\\| | mean steps | decided after | examples |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|")
+    body = [f"| {r['task']} | {r['status']}{': ' + r['reason'] if r['reason'] else ''} | {r.get('metric', '')} | {f(r.get('value'))} "
+            f"| {f(r.get('qann'))} | {f(r.get('floor'))} | {f(r.get('f1'))} | {f(r.get('agreement'), 3)} "
+            f"| {sci(r.get('max_score_diff'))} | {f(r.get('mean_steps'), 1)} "
+            f"| {f(r.get('decision_step'), 1)} | {f(r.get('samples'))} |" for r in rows]
+    return "\n".join([head, *body]) + "\n"
+
+def tasks_on_disk(data_dir=None) -> list:
+    "The GLUE tasks with files in the local GLUE folder (none without one)."
+    root = data_dir or default_glue_dir()
+    if root is None: return []
+    return [t.name for t in GLUE_TASKS.values() if any((Path(root)/d/f).is_file() for d in (t.folder, t.name) for f in t.files.values())]
+
+def skip_reason(task:str, argv, data_dir=None) -> str|None:
+    "Why `task` cannot run with these arguments (`{task}` filled in) on the local files, or None (it can, or the data is the Hub's)."
+    t, root = get_glue_task(task), data_dir or default_glue_dir()
+    weights = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--model_weights_path"), None)
+    if weights and not Path(weights).exists(): return f"no weights at {weights} (was its training skipped or did it fail?)"
+    if root is None or "--do_train" not in argv: return None
+    if not any((Path(root)/d/t.files["train"]).is_file() for d in (t.folder, t.name)):
+        return f"no training split ({t.folder}/{t.files['train']} is not in {root})"
+
 # %% ../nbs/13_run_glue.ipynb #3d93bcb3
 def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
                      ):
-    "The `snn-finetune-all` command: `snn-run-glue` for every GLUE task of `--tasks` in turn."
+    "The `snn-finetune-all` command: `snn-run-glue` for every GLUE task of `--tasks` in turn, and one summary table."
     argv = sys.argv[1:] if argv is None else list(argv)
     p = argparse.ArgumentParser(prog="snn-finetune-all", description=finetune_all_main.__doc__,
                                 epilog="Every other argument goes to snn-run-glue; `{task}` in it becomes the task name.")
-    p.add_argument("--tasks", default=",".join(GLUE_TASKS), help="tasks to run, separated by commas (default: all nine)")
+    p.add_argument("--tasks", default=None, help="tasks to run, separated by commas (default: every task in the local "
+                   "GLUE folder, or all nine from the Hub)")
+    p.add_argument("--summary_dir", default=None, help="where summary.md and summary.json go (default: beside the task folders)")
     opts, rest = p.parse_known_args(argv)
     if any(a == "--task_name" or a.startswith("--task_name=") for a in rest): sys.exit("error: use --tasks, not --task_name")
-    try: tasks = [get_glue_task(t).name for t in opts.tasks.replace(",", " ").split()]
+    data_dir = next((rest[i + 1] for i, a in enumerate(rest[:-1]) if a == "--data_dir"), None)
+    try: tasks = [get_glue_task(t).name for t in (opts.tasks or ",".join(tasks_on_disk(data_dir) or GLUE_TASKS)).replace(",", " ").split()]
     except ValueError as e: sys.exit(f"error: {e}")
     logging.basicConfig(format="%(message)s", level=logging.INFO, stream=sys.stderr, force=True)
-    failed, summary = [], []
+    rows = []
     for task in tasks:
         logger.info(f"===== {task} =====")
-        try: summary.append(summary_line(task, run(*parse_args(task_argv(rest, task)))))
+        if reason := skip_reason(task, task_argv(rest, task), data_dir):
+            logger.warning(f"{task}: skipped: {reason}"); rows.append(summary_row(task, status="skipped", reason=reason)); continue
+        try: rows.append(summary_row(task, run(*parse_args(task_argv(rest, task)))))
         except (CliError, SystemExit) as e:
-            logger.error(f"{task}: error: {e}"); failed.append(task)
-    logger.info("\n".join(["===== summary ====="] + summary))
+            logger.error(f"{task}: error: {e}"); rows.append(summary_row(task, status="failed", reason=one_line(e)))
+    folder = Path(opts.summary_dir or Path(parse_args(task_argv(rest, tasks[0]))[2].output_dir).parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder/"summary.md").write_text(summary_markdown(rows)); (folder/"summary.json").write_text(json.dumps(rows, indent=2))
+    logger.info("===== summary =====\n" + summary_markdown(rows) + f"(also in {folder/'summary.md'} and summary.json)")
+    failed = [r["task"] for r in rows if r["status"] == "failed"]
     if failed: sys.exit(f"error: {len(failed)} of {len(tasks)} tasks failed: {', '.join(failed)}")
 
 # %% ../nbs/13_run_glue.ipynb #c7cd9b46

@@ -204,3 +204,27 @@ def test_bad_input(tiny, tmp_path):
 def test_examples_config_is_the_default():
     assert (REPO/"examples"/"transform_cfg.yaml").read_text() == CONFIG.read_text()
     assert "snn_roberta.run_glue import main" in (REPO/"examples"/"run_glue.py").read_text()
+
+
+def test_every_task_on_disk(tiny, tmp_path):
+    "`snn-finetune-all` over every task on disk: train, evaluate, convert and simulate each; skip QNLI (no training split);"
+    " one summary table with every task's metric, floor and the SNN's agreement with its QANN."
+    command = [sys.executable, "-c", "from snn_roberta.run_glue import finetune_all_main; finetune_all_main()"]
+    out, err = run_ok(["--model_name_or_path", tiny, "--transform_config", CONFIG, "--do_train", "--do_eval", "--convert_to_snn",
+                       "--max_train_samples", "32", "--max_eval_samples", "12", "--num_train_epochs", "1", "--seed", "42",
+                       "--per_device_train_batch_size", "16", "--max_seq_length", "64", "--ignore_mismatched_sizes",
+                       "--disable_tqdm", "true", "--report_to", "none", "--output_dir", tmp_path/"{task}_snn"], command)
+    rows = {r["task"]: r for r in json.loads((tmp_path/"summary.json").read_text())}
+    assert set(rows) >= {"cola", "sst2", "mrpc", "stsb", "qnli", "rte", "wnli"}, rows.keys()
+    assert rows["qnli"]["status"] == "skipped" and "no training split" in rows["qnli"]["reason"]
+    metric = {"cola": "matthews_correlation", "stsb": "pearson"}
+    for task in ("cola", "sst2", "mrpc", "stsb", "rte", "wnli"):
+        r = rows[task]
+        assert r["status"] == "ok" and r["metric"] == metric.get(task, "accuracy"), r
+        assert r["agreement"] == 1.0 and r["value"] == r["qann"] and r["floor"] is not None and r["samples"] == 12, r
+        assert 1 <= r["decision_step"] <= r["mean_steps"], r   # a prediction cannot change once its example is quiet
+        ev = read_results(tmp_path/f"{task}_snn")
+        assert ev["eval_snn_agreement"] == 1.0
+    assert rows["stsb"]["max_score_diff"] < 1e-9 and "eval_snn_pearson_per_step" in read_results(tmp_path/"stsb_snn")
+    table = (tmp_path/"summary.md").read_text()
+    assert "| stsb | ok | pearson |" in table and "| qnli | skipped: no training split" in table, table
