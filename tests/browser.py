@@ -114,6 +114,23 @@ def render_and_screenshot(nb_path, out_png, selector='.widget-slider', timeout_m
             finally: browser.close()
     return info
 
+def page_text(html_path, selector='body', text_selector='body', timeout_ms=30_000):
+    "Open the built page `html_path` offline in headless Chromium: the text of `text_selector` nodes, how many `selector`s, errors."
+    from playwright.sync_api import sync_playwright
+    html_path = Path(html_path).resolve()
+    with serve_folder(html_path.parent) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page, blocked, errors = browser.new_page(service_workers='block'), [], []
+            page.route('**/*', lambda r: r.continue_() if r.request.url.startswith(base) else (blocked.append(r.request.url), r.abort()))
+            page.on('pageerror', lambda e: errors.append(str(e)))
+            page.goto(base + html_path.name, wait_until='load')
+            page.wait_for_selector(selector, timeout=timeout_ms)
+            page.wait_for_load_state('networkidle')
+            text = '\n'.join(page.locator(text_selector).all_inner_texts())
+            return dict(text=text, count=page.locator(selector).count(), blocked=blocked, page_errors=errors)
+        finally: browser.close()
+
 def _main(argv):
     if argv[:1] == ['fetch-js']: print(fetch_widgets_js(argv[1] if len(argv) > 1 else None))
     elif argv[:1] == ['screenshot'] and len(argv) in (3, 4): print(json.dumps(render_and_screenshot(*argv[1:]), indent=1))

@@ -1,5 +1,5 @@
 """A notebook's saved widgets render in a real browser: static HTML, headless Chromium, no network."""
-import json, os
+import json, os, re, shutil
 from pathlib import Path
 
 import pytest
@@ -53,3 +53,24 @@ def test_tutorial_dashboard_renders_in_chromium(tmp_path):
     raster = shot.with_suffix('.widget.png')  # the first figure in a widget: the spike raster
     assert Image.open(raster).width > 300 and _ink(raster) > 0.02
     assert shot.stat().st_size > 50_000
+
+NEURON_NB = REPO/'nbs'/'01_neuron.ipynb'  # the page with the most equations
+
+@needs_chromium
+def test_equations_render_offline(tmp_path):
+    "The neuron page's equations are typeset (KaTeX, built in and served with the page): no raw `$...$` left."
+    from browser import load_build_docs, page_text
+    bd = load_build_docs()
+    dist = bd.fetch_katex()
+    if dist is None: pytest.skip('KaTeX needs node and npm to fetch it once')
+    page = bd.render_notebook(NEURON_NB, tmp_path/'neuron.html')
+    shutil.copytree(dist, tmp_path/'katex')
+    html, done, refused = bd.math_to_katex(page.read_text(), dist, 'katex/katex.min.css')
+    page.write_text(html)
+    assert done >= 10 and not refused, (done, refused)
+    info = page_text(page, '.katex', '.jp-RenderedMarkdown')   # the prose (code may hold a $ legitimately)
+    assert info['count'] == done and not info['page_errors'], info
+    assert not [u for u in info['blocked'] if 'katex' in u], info['blocked']   # fonts and styles served locally
+    raw = re.findall(r'\$[^$\s][^$]*?\$', info['text'])
+    assert not raw, raw[:5]
+    assert 'X_t = X_{-1}' not in info['text'] and '\\dots' not in info['text'] and 'ST-BIF' in info['text']

@@ -68,3 +68,17 @@ def test_pandoc_links_and_description():
     assert test_md == '<a href="https://x/y.py#L1" target="_blank" style="float:right">source</a>'
     assert nb.cells[0].source.startswith('# T') and '<code>s</code>' in nb.cells[0].source
     assert nb.metadata['title'] == 'T'
+
+def test_math_to_katex():
+    "Inline and display math become KaTeX HTML, code and dollar amounts stay as they are, MathJax goes."
+    import pytest
+    dist = build_docs.fetch_katex()
+    if dist is None: pytest.skip('KaTeX needs node and npm to fetch it once')
+    html = ('<html><head><script src="https://cdn.example/mathjax/latest.js"></script></head><body>'
+            '<p>steps $t = 0, \\dots, T-1$ and $$X_t = \\sum_{\\tau \\le t} x_\\tau$$; it costs $5 and $6.</p>'
+            '<pre>$not math$</pre><p>broken $\\frac{$ here</p></body></html>')
+    out, done, refused = build_docs.math_to_katex(html, dist, 'katex/katex.min.css')
+    assert (done, refused) == (2, ['\\frac{'])
+    assert out.count('class="katex"') == 2 and 'katex-display' in out and 'mathjax' not in out.lower()
+    assert '<pre>$not math$</pre>' in out and 'costs $5 and $6' in out and 'broken $\\frac{$ here' in out
+    assert '<link href="katex/katex.min.css" rel="stylesheet"/>' in out

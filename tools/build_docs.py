@@ -6,10 +6,12 @@
 
 Nothing is executed except what nbdev's docs processors run (import cells, exported cells, `show_doc`).
 Saved widget state is kept, so widgets render in a browser; like Jupyter's own HTML export, the pages load
-require.js, the widget manager and MathJax from public CDNs.
+require.js and the widget manager from public CDNs. Math ($...$, $$...$$) is rendered at build time with KaTeX
+(the npm package, fetched once into a cache folder) and served with the pages, so equations show offline; without
+node and npm the pages fall back to MathJax from its CDN.
 With Quarto installed, `nbdev_docs` builds the full site from the same `_quarto.yml` instead.
 """
-import argparse, os, re, shutil, sys, time
+import argparse, json, os, re, shutil, subprocess, sys, tarfile, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,6 +86,70 @@ def _exporter():
     c.HTMLExporter.exclude_input_prompt = c.HTMLExporter.exclude_output_prompt = True
     return HTMLExporter(config=c, template_name='lab')
 
+KATEX = 'katex@0.16.47'
+
+def katex_dir():
+    "Cache folder for KaTeX: $SNN_KATEX_DIR, else $XDG_CACHE_HOME (or ~/.cache)/snn_roberta/katex."
+    cache = Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')
+    return Path(os.environ.get('SNN_KATEX_DIR') or cache/'snn_roberta'/'katex')
+
+def fetch_katex(dest=None):
+    "KaTeX's `dist` folder, unpacked once from the npm package into `dest`; None without node and npm."
+    dest = Path(dest or katex_dir())
+    dist = dest/'package'/'dist'
+    if (dist/'katex.min.js').exists(): return dist
+    npm, node = shutil.which('npm'), shutil.which('node')
+    if not (npm and node): return None
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([npm, 'pack', '--silent', '--pack-destination', tmp, KATEX], check=True, cwd=tmp, capture_output=True)
+        with tarfile.open(next(Path(tmp).glob('katex-*.tgz'))) as t:
+            try: t.extractall(dest, filter='data')
+            except TypeError: t.extractall(dest)  # Pythons before the tar `filter` argument
+    return dist if (dist/'katex.min.js').exists() else None
+
+_KATEX_JS = """
+const katex = require(process.argv[1]);
+let input = '';
+process.stdin.on('data', d => input += d);
+process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(input).map(([tex, display]) => {
+  try { return katex.renderToString(tex, {displayMode: display, throwOnError: true, strict: 'ignore'}); }
+  catch (e) { return null; }
+}))));
+"""
+
+def render_tex(formulas, dist) -> list:
+    "KaTeX HTML of each `(tex, display)` in `formulas` (None where KaTeX refuses it), in one call of node."
+    out = subprocess.run([shutil.which('node'), '-e', _KATEX_JS, str(Path(dist)/'katex.min.js')], input=json.dumps(formulas),
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+_re_math = re.compile(r'\$\$(.+?)\$\$|(?<![\\$\w])\$(?=\S)([^$\n]*?[^\s\\])\$(?![\d$])', re.S)
+_NO_MATH = ['code', 'pre', 'script', 'style', 'textarea']
+
+def math_to_katex(html:str, dist, css_href:str) -> tuple:
+    "`html` with every `$...$` and `$$...$$` outside code rendered by KaTeX, MathJax dropped: `(html, rendered, failed)`."
+    soup = BeautifulSoup(html, features='html.parser')
+    nodes = [t for t in soup.find_all(string=_re_math) if not t.find_parent(_NO_MATH)]
+    pieces = [[(m.group(1) or m.group(2), m.group(1) is not None, m.span()) for m in _re_math.finditer(str(t))] for t in nodes]
+    rendered = render_tex([(tex, disp) for ps in pieces for tex, disp, _ in ps], dist) if nodes else []
+    done, failed, k = 0, [], 0
+    for node, ps in zip(nodes, pieces):
+        text, pos, new = str(node), 0, []
+        for tex, disp, (a, b) in ps:
+            new.append(text[pos:a])
+            if rendered[k] is None: failed.append(tex); new.append(text[a:b])
+            else: new.append(BeautifulSoup(rendered[k], features='html.parser')); done += 1
+            pos, k = b, k + 1
+        new.append(text[pos:])
+        for part in new: node.insert_before(part if not isinstance(part, str) else soup.new_string(part))
+        node.extract()
+    if done:
+        for s in soup.find_all('script'):
+            if 'mathjax' in (s.get('src') or '').lower() or 'mathjax' in (s.get('type') or '').lower(): s.extract()
+        soup.head.append(soup.new_tag('link', rel='stylesheet', href=css_href))
+    return str(soup), done, failed
+
 def render_notebook(nb_path, html_path, css='', nav=''):
     "Render the notebook at `nb_path` to one HTML page at `html_path`, keeping its saved widget state."
     nb = nbformat.read(nb_path, as_version=4)
@@ -130,6 +196,12 @@ def _fix_links(html_path, page, pages, doc_url):
         return f'href="{_rel(by_nb[target], page)}{m.group(2) or ""}"' if target in by_nb else m.group(0)
     html = re.sub(r'href="([^":#?]+\.ipynb)(#[^"]*)?"', _sub, html)
     html_path.write_text(html, encoding='utf-8')
+
+def _katex_page(html_path, css_href, dist, math):
+    "Render the math of the written page `html_path` with KaTeX; add the counts to `math` ([rendered, refused])."
+    html, done, refused = math_to_katex(html_path.read_text(encoding='utf-8'), dist, css_href)
+    html_path.write_text(html, encoding='utf-8')
+    math[0] += done; math[1] += refused
 
 def _page(proc, nb_rel):
     "Title and output file of the processed notebook `nb_rel`, as nbdev's frontmatter names them."
@@ -192,11 +264,15 @@ def build_docs(root=None, force=False, n_workers=None):
                 shutil.copy2(f, docs/f.relative_to(proc))
         css = _nav_css + ((nbs/'styles.css').read_text() if (nbs/'styles.css').exists() else '')
         doc_url = (cfg.get('doc_host', '') + cfg.get('doc_baseurl', '')).rstrip('/')
-        written = []
+        written, katex, math = [], fetch_katex(), [0, []]
+        if katex: shutil.copytree(katex, docs/'katex', ignore=shutil.ignore_patterns('*.js', '*.mjs', 'contrib', 'README*'))
+        else: print('KaTeX not available (needs node and npm): equations are left to MathJax, which needs the network',
+                    file=sys.stderr)
         for p in pages:
             try:
                 out = render_notebook(proc/p['nb'], docs/p['html'], css=css, nav=_nav(pages, p['html'], cfg.lib_name))
                 _fix_links(out, p['html'], pages, doc_url)
+                if katex: _katex_page(out, _rel('katex/katex.min.css', p['html']), katex, math)
                 written.append(out)
                 print(f'wrote {out.relative_to(root)}')
             except Exception as e: failed.append((p['nb'], e))
@@ -209,6 +285,7 @@ def build_docs(root=None, force=False, n_workers=None):
                              encoding='utf-8')
             written.append(index)
             print(f'wrote {index.relative_to(root)}')
+        if katex: print(f'math: {math[0]} formulas rendered with KaTeX' + (f'; KaTeX refused {math[1]}' if math[1] else ''))
         for nb_rel, e in failed:
             cause = f'\n  caused by {type(e.__cause__).__name__}: {e.__cause__}' if e.__cause__ else ''
             print(f'FAILED {nb_rel}: {type(e).__name__}: {e}{cause}', file=sys.stderr)
