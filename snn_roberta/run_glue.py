@@ -4,15 +4,15 @@
 
 # %% auto #0
 __all__ = ['RENAMED_FLAGS', 'TUTORIAL_HELP', 'logger', 'SUMMARY_METRICS', 'ModelArguments', 'DataArguments',
-           'GlueTrainingArguments', 'rewrite_argv', 'CliError', 'one_line', 'parse_args', 'check_output_dir',
-           'check_args', 'RunPlan', 'plan_run', 'load_task_data', 'load_model', 'transform_model', 'load_float_weights',
-           'calibrate_qann', 'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step',
-           'load_stage', 'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary', 'run',
-           'main', 'task_argv', 'summary_line', 'summary_row', 'summary_markdown', 'tasks_on_disk', 'skip_reason',
-           'finetune_all_main', 'make_model_main']
+           'GlueTrainingArguments', 'rewrite_argv', 'CliError', 'one_line', 'use_cpu_processes', 'parse_args',
+           'check_output_dir', 'check_args', 'RunPlan', 'plan_run', 'load_task_data', 'load_model', 'transform_model',
+           'load_float_weights', 'calibrate_qann', 'glue_compute_metrics', 'split_suffix', 'simulate_splits',
+           'plot_snn_per_step', 'load_stage', 'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs',
+           'closing_summary', 'sync_processes', 'run', 'main', 'task_argv', 'summary_line', 'summary_row',
+           'summary_markdown', 'tasks_on_disk', 'skip_reason', 'finetune_all_main', 'make_model_main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
-import argparse, copy, json, logging, shutil, sys, time
+import argparse, copy, json, logging, os, shutil, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -36,7 +36,7 @@ from .convert import SNN_MARKER, convert_to_snn, save_snn
 from .pictures import plot_accuracy_per_step
 from .glue import (GLUE_TASKS, GlueTask, get_glue_task, load_glue, default_glue_dir, preprocess_glue,
                               compute_glue_metrics, task_texts)
-from .evaluate import ProgressBar, dataset_batches, evaluate_snn
+from .evaluate import ProgressBar, dataset_batches, evaluate_snn, process_shard
 
 # %% ../nbs/13_run_glue.ipynb #27423aca
 @dataclass
@@ -97,6 +97,13 @@ def one_line(e) -> str:
     "An exception's message on one line."
     return " ".join(str(e).split()) or type(e).__name__
 
+# %% ../nbs/13_run_glue.ipynb #m13a0002
+def use_cpu_processes() -> bool:
+    "Under torchrun without an accelerator, ask accelerate to join the processes on the CPU (gloo); whether it did."
+    several = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    if several and not torch.accelerator.is_available(): os.environ.setdefault("ACCELERATE_USE_CPU", "true")
+    return several and os.environ.get("ACCELERATE_USE_CPU") == "true"
+
 # %% ../nbs/13_run_glue.ipynb #faffb23c
 def _one_line_error(message):
     sys.exit(f"error: {message} (see --help)")
@@ -111,6 +118,7 @@ The first two groups below are this package's flags; the rest are the Trainer's 
 def parse_args(argv=None) -> tuple:
     "Parse a command line into `(ModelArguments, DataArguments, GlueTrainingArguments)`."
     argv = rewrite_argv(sys.argv[1:] if argv is None else list(argv))
+    use_cpu_processes()  # before TrainingArguments joins the processes
     parser = HfArgumentParser((ModelArguments, DataArguments, GlueTrainingArguments), prog="snn-run-glue",
                               usage="snn-run-glue --model_name_or_path MODEL --task_name TASK [flags]",
                               description=TUTORIAL_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -368,8 +376,9 @@ def simulate_splits(qmodel, # the QANN (trained or calibrated)
     metrics = {}
     for split in (s for s in task.eval_splits if s in data):
         start = time.time()
-        m = evaluate_snn(snn, qmodel, dataset_batches(data[split], collator, batch_size, by_length=True), task.name,
-                         max_steps, chunk_steps, callbacks=[ProgressBar(f"SNN {task.name} {split}")] if progress else [])
+        batches = dataset_batches(data[split], collator, batch_size, by_length=True, shard=process_shard())
+        m = evaluate_snn(snn, qmodel, batches, task.name, max_steps, chunk_steps,
+                         callbacks=[ProgressBar(f"SNN {task.name} {split}")] if progress else [])
         m["snn_runtime"] = round(time.time() - start, 2)
         metrics.update({f"eval_{k}{split_suffix(split)}": v for k, v in m.items()})
     return snn, metrics
@@ -435,16 +444,21 @@ def make_trainer(model, training_args, task:GlueTask, data:DatasetDict, tokenize
                  kd_logits:float=1.0, kd_hidden:float=1.0) -> Trainer:
     "The run's `Trainer`: a `DistillationTrainer` when a teacher is given."
     kd = dict(teacher=teacher, kd_logits=kd_logits, kd_hidden=kd_hidden) if teacher is not None else {}
-    return (DistillationTrainer if kd else Trainer)(
+    trainer = (DistillationTrainer if kd else Trainer)(
         model=model, args=training_args, train_dataset=data.get("train"), eval_dataset=data.get(task.eval_splits[0]),
         data_collator=collator, processing_class=tokenizer, compute_metrics=glue_compute_metrics(task), **kd)
+    trainer.model_accepts_loss_kwargs = False  # the loss is a batch mean: not a sum over `num_items_in_batch` (see below)
+    return trainer
 
 # %% ../nbs/13_run_glue.ipynb #r13a0001
-def save_snn_outputs(snn, tokenizer, metrics:dict, output_dir, title:str="") -> dict:
+def save_snn_outputs(snn, tokenizer, metrics:dict, output_dir, title:str="",
+                     write:bool=True, # False: only say where (the other processes of a multi-process run)
+                    ) -> dict:
     "Save the SNN (with the tokenizer) and the accuracy-per-step plot into `output_dir`: `{what: path}`."
     out = Path(output_dir)
-    save_snn(snn, out/"snn"); tokenizer.save_pretrained(out/"snn")
-    plt.close(plot_snn_per_step(metrics, out/"snn_accuracy_per_step.png", title=title))
+    if write:
+        save_snn(snn, out/"snn"); tokenizer.save_pretrained(out/"snn")
+        plt.close(plot_snn_per_step(metrics, out/"snn_accuracy_per_step.png", title=title))
     return {"SNN": out/"snn", "plot": out/"snn_accuracy_per_step.png"}
 
 def _teacher(plan, model_args, student):
@@ -488,11 +502,18 @@ def _warn_unfinished(metrics:dict, max_steps:int):
             logger.warning(f"WARNING: {1 - v:.1%} of the examples were still spiking after --snn_max_steps {max_steps}: "
                            f"their SNN outputs are not final ({k} = {v:.3f}); raise --snn_max_steps")
 
+# %% ../nbs/13_run_glue.ipynb #m13a0005
+def sync_processes(training_args):
+    "Wait until every process of a multi-process run has checked its arguments (no one writes before); only the first logs info."
+    if training_args.world_size > 1: torch.distributed.barrier()
+    if not training_args.should_log: logger.setLevel(logging.WARNING)
+
 # %% ../nbs/13_run_glue.ipynb #656ac3c8
 def run(model_args, data_args, training_args) -> dict:
     "Fine-tune / transform / calibrate / evaluate / convert and simulate, as the plan says; returns the metrics."
     check_args(model_args, data_args, training_args)
     plan = plan_run(model_args, data_args, training_args)                                          # plan
+    sync_processes(training_args)
     for note in plan.notes: logger.warning(note)
     set_seed(training_args.seed)
     raw, tokenizer, model = load_stage(plan, data_args, model_args.ignore_mismatched_sizes, training_args.seed)  # load
@@ -500,13 +521,13 @@ def run(model_args, data_args, training_args) -> dict:
     data, collator = preprocess_glue(raw, tokenizer, plan.task.name, data_args.max_seq_length), DataCollatorWithPadding(tokenizer)
     trainer = make_trainer(model, training_args, plan.task, data, tokenizer, collator, _teacher(plan, model_args, model),
                            model_args.kd_logits, model_args.kd_hidden)
-    metrics, progress = {}, not training_args.disable_tqdm
+    metrics, progress = {}, not training_args.disable_tqdm and training_args.local_process_index == 0
     if plan.calibrate:                                                                              # calibrate
         if not plan.train: metrics.update(evaluate_splits(trainer, plan.task, data, "eval_uncalibrated"))
         calibrate_qann(model, data["calibration"], collator, training_args.per_device_train_batch_size,
                        training_args.device, progress)
     if plan.train:                                                                                  # train
-        if not plan.resume_from: _remove_old_checkpoints(plan.output_dir)
+        if not plan.resume_from and training_args.should_save: _remove_old_checkpoints(plan.output_dir)
         train_metrics = {**trainer.train(resume_from_checkpoint=plan.resume_from).metrics, "train_samples": len(data["train"])}
         log_metrics("train", train_metrics); trainer.save_metrics("train", train_metrics); trainer.save_state()
     if plan.save_model: trainer.save_model()  # model + tokenizer: reload with --model_weights_path
@@ -517,7 +538,8 @@ def run(model_args, data_args, training_args) -> dict:
                                                training_args.device, model_args.snn_batch_size, model_args.snn_max_steps,
                                                model_args.snn_chunk_steps, progress)
             metrics.update({k.replace("eval_", "eval_qann_", 1): v for k, v in qann_metrics.items()}, **snn_metrics)
-            saved = save_snn_outputs(snn, tokenizer, metrics, plan.output_dir, f"{plan.task.name}: SNN vs QANN ({model_args.snn_dtype})")
+            saved = save_snn_outputs(snn, tokenizer, metrics, plan.output_dir, f"{plan.task.name}: SNN vs QANN ({model_args.snn_dtype})",
+                                     write=training_args.should_save)
             _warn_unfinished(metrics, model_args.snn_max_steps)
         else: metrics.update(qann_metrics)
     if metrics:                                                                                     # save
@@ -618,8 +640,9 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
         except (CliError, SystemExit) as e:
             logger.error(f"{task}: error: {e}"); rows.append(summary_row(task, status="failed", reason=one_line(e)))
     folder = Path(opts.summary_dir or Path(parse_args(task_argv(rest, tasks[0]))[2].output_dir).parent)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder/"summary.md").write_text(summary_markdown(rows)); (folder/"summary.json").write_text(json.dumps(rows, indent=2))
+    if process_shard()[0] == 0:   # one writer under torchrun
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder/"summary.md").write_text(summary_markdown(rows)); (folder/"summary.json").write_text(json.dumps(rows, indent=2))
     logger.info("===== summary =====\n" + summary_markdown(rows) + f"(also in {folder/'summary.md'} and summary.json)")
     failed = [r["task"] for r in rows if r["status"] == "failed"]
     if failed: sys.exit(f"error: {len(failed)} of {len(tasks)} tasks failed: {', '.join(failed)}")
