@@ -540,7 +540,7 @@ def run(model_args, data_args, training_args) -> dict:
             metrics.update({k.replace("eval_", "eval_qann_", 1): v for k, v in qann_metrics.items()}, **snn_metrics)
             saved = save_snn_outputs(snn, tokenizer, metrics, plan.output_dir, f"{plan.task.name}: SNN vs QANN ({model_args.snn_dtype})",
                                      write=training_args.should_save)
-            _warn_unfinished(metrics, model_args.snn_max_steps)
+            if training_args.process_index == 0: _warn_unfinished(metrics, model_args.snn_max_steps)
         else: metrics.update(qann_metrics)
     if metrics:                                                                                     # save
         log_metrics("eval", metrics); trainer.save_metrics("eval", metrics)

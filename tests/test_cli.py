@@ -1,25 +1,14 @@
 """The tutorial's command line, end to end: `snn-run-glue` trains, evaluates, converts and simulates a tiny
 RoBERTa offline, and refuses bad input with one line. Each command runs in its own process, as a user runs it."""
-import json, os, shutil, subprocess, sys
+import json, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO/"snn_roberta"/"configs"/"transform_cfg.yaml"
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-       "HF_EVALUATE_OFFLINE": "1", "MPLBACKEND": "Agg", "TOKENIZERS_PARALLELISM": "false",
-       "OMP_NUM_THREADS": "1",  # tiny tensors: threads only cost time, and the commands below run side by side
-       "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-RUN_GLUE = [sys.executable, "-m", "snn_roberta.run_glue"]
+from conftest import CONFIG, ENV, REPO, RUN_GLUE, glue_dir
 # a short version of the tutorial's command: a few dozen MRPC pairs, one epoch
 COMMON = ["--task_name", "mrpc", "--max_seq_length", "64", "--max_eval_samples", "32", "--seed", "42",
           "--per_device_train_batch_size", "16", "--disable_tqdm", "true", "--overwrite_output_dir"]
-
-
-def glue_dir():
-    from snn_roberta.glue import default_glue_dir
-    return default_glue_dir()
 
 
 pytestmark = pytest.mark.skipif(glue_dir() is None, reason="no local GLUE data (../shared/data/glue)")
@@ -39,15 +28,6 @@ def run_ok(args, command=RUN_GLUE):
     rc, out, err = finish(start(args, command))
     assert rc == 0, f"exit {rc}\n{err[-3000:]}"
     return out, err
-
-
-@pytest.fixture(scope="session")
-def tiny(tmp_path_factory):
-    "A tiny ReLU RoBERTa with a BPE tokenizer trained on MRPC sentences (random weights)."
-    from snn_roberta.glue import load_glue
-    from snn_roberta.models import build_tiny_roberta
-    train = load_glue("mrpc", glue_dir())["train"]
-    return build_tiny_roberta(tmp_path_factory.mktemp("models")/"tiny", train["sentence1"][:1000] + train["sentence2"][:1000])
 
 
 @pytest.fixture(scope="session")

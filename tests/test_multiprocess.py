@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO/"snn_roberta"/"configs"/"transform_cfg.yaml"
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-       "HF_EVALUATE_OFFLINE": "1", "MPLBACKEND": "Agg", "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1",
-       "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+from conftest import CONFIG, ENV as _ENV, glue_dir
+ENV = dict(_ENV)
 for _k in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "ACCELERATE_USE_CPU"): ENV.pop(_k, None)
 ONE = [sys.executable, "-m", "snn_roberta.run_glue"]
 TWO = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "snn_roberta.run_glue"]
@@ -22,11 +19,6 @@ TRAIN = ["--do_train", "--max_train_samples", "48", "--per_device_train_batch_si
 SNN = ["--do_eval", "--convert_to_snn", "--max_eval_samples", "24", "--snn_batch_size", "4",
        "--per_device_eval_batch_size", "8"]
 TIMING = ("runtime", "per_second", "_time")   # wall-clock keys differ from run to run
-
-
-def glue_dir():
-    from snn_roberta.glue import default_glue_dir
-    return default_glue_dir()
 
 
 def gloo():
@@ -49,14 +41,6 @@ def results(folder, name="eval_results.json"): return json.loads((Path(folder)/n
 
 def losses(folder): return [e["loss"] for e in results(folder, "trainer_state.json")["log_history"] if "loss" in e]
 
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    "A tiny ReLU RoBERTa with a BPE tokenizer trained on MRPC sentences (random weights)."
-    from snn_roberta.glue import load_glue
-    from snn_roberta.models import build_tiny_roberta
-    train = load_glue("mrpc", glue_dir())["train"]
-    return build_tiny_roberta(tmp_path_factory.mktemp("models")/"tiny", train["sentence1"][:1000] + train["sentence2"][:1000])
 
 
 @pytest.fixture(scope="module")
