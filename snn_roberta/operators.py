@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', 'SpikeLayerNorm', 'SpikeTanh', 'SpikingMatmul', 'SpikingEmbedding',
-           'UnfoldBiasLinear']
+           'check_bias_steps', 'UnfoldBiasLinear']
 
 # %% ../nbs/02_operators.ipynb #af413228
 import torch
@@ -105,12 +105,23 @@ class SpikingEmbedding(SpikingModule):
         self.t += T
         return out.flatten(0, 1)
 
+# %% ../nbs/02_operators.ipynb #b1a5e001
+def check_bias_steps(bias_steps, level:int, where:str='bias_steps'):
+    "Return `bias_steps` if it is an integer in [1, level], else raise naming `where`."
+    if isinstance(bias_steps, bool) or not isinstance(bias_steps, int) or not 1 <= bias_steps <= level:
+        raise ValueError(f"{where} must be an integer from 1 (whole bias at step 0) to level={level} (bias over "
+                         f"{level} steps), got {bias_steps!r}")
+    return bias_steps
+
 # %% ../nbs/02_operators.ipynb #13c1cb24
 class UnfoldBiasLinear(SpikingModule):
-    "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/level` during the first `level` steps."
-    def __init__(self, linear:nn.Linear, level:int=32):
+    "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/B` during the first `B = bias_steps` steps."
+    def __init__(self, linear:nn.Linear, level:int=32,
+                 bias_steps:int|None=None, # B: steps that release the bias, 1..level (None: level)
+                ):
         super().__init__()
         self.in_features, self.out_features, self.level = linear.in_features, linear.out_features, level
+        self.bias_steps = level if bias_steps is None else check_bias_steps(bias_steps, level)
         self.weight, self.bias = linear.weight, linear.bias
 
     def multi_step(self, x_seq):
@@ -123,9 +134,11 @@ class UnfoldBiasLinear(SpikingModule):
             out = rows.new_zeros(len(rows), self.out_features)
             if n_active: out[active] = rows[active] @ weight
         out = out.view(*x_seq.shape[:-1], self.out_features)
-        releasing = max(0, min(len(x_seq), self.level - self.t))     # steps of this call that release bias
-        if self.bias is not None and releasing: out[:releasing] += self.bias.to(out.dtype) / self.level
+        releasing = max(0, min(len(x_seq), self.bias_steps - self.t))     # steps of this call that release bias
+        if self.bias is not None and releasing: out[:releasing] += self.bias.to(out.dtype) / self.bias_steps
         self.t += len(x_seq)
         return out
 
-    def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, level={self.level}"
+    def extra_repr(self):
+        B = f", bias_steps={self.bias_steps}" if self.bias_steps != self.level else ""
+        return f"in_features={self.in_features}, out_features={self.out_features}, level={self.level}" + B
