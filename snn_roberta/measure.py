@@ -155,7 +155,7 @@ class OpsReport:
     snn: dict           # {operator: LongTensor [T, B, 2]} (AC, MAC) of the SNN per step and example
     ann: dict           # {operator: LongTensor [B, 2]} (AC, MAC) of the float network per example
     kinds: dict         # {operator: 'linear' | 'matmul' | 'softmax' | 'layernorm' | 'tanh' | 'embedding'}
-    spike_counts: dict  # {neuron layer: LongTensor [T, B, 2]} (+1 spikes, -1 spikes) per step and example
+    spike_counts: dict  # {neuron layer: LongTensor [T, B, 2]} (+ spike units, - spike units) per step and example
     neurons: dict       # {neuron layer: neurons per example}
     steps: torch.Tensor # [B] steps each example needed
     result: object = None  # the `SimulationResult`, when made by `synaptic_ops`

@@ -29,15 +29,16 @@ class AccumulateDiff(SpikingModule):
         if self.accumulated is None: self.accumulated = self.emitted = torch.zeros_like(x_seq[0])
         X = running_sum(x_seq, self.accumulated)
         Y = self.fn(X, *fn_args)
+        self.accumulated = X[-1].clone(); del X    # keep one step, not the whole chunk (a view would keep X alive)
         changed = x_seq.any(-1, keepdim=True)
         if not bool(changed.all()):
             for t in range(len(Y)):          # hold f where the input did not move, so the output is exactly 0
                 Y[t] = torch.where(changed[t], Y[t], Y[t - 1] if t else self.emitted)
-        out = torch.empty_like(Y)
-        torch.sub(Y[0], self.emitted, out=out[0])
-        torch.sub(Y[1:], Y[:-1], out=out[1:])
-        self.accumulated, self.emitted, self.t = X[-1], Y[-1], self.t + len(x_seq)
-        return out
+        before, self.emitted = self.emitted, Y[-1].clone()
+        for t in range(len(Y) - 1, 0, -1): Y[t].sub_(Y[t - 1])   # differences in place, last step first
+        Y[0].sub_(before)
+        self.t += len(x_seq)
+        return Y
 
 # %% ../nbs/02_operators.ipynb #bf0fbe66
 class MaskedSoftmax(nn.Module):
@@ -71,10 +72,11 @@ class SpikingMatmul(SpikingModule):
     def multi_step(self, a_seq, b_seq):
         check_time_first(a_seq, 'left input'); check_time_first(b_seq, 'right input')
         if self.sum_a is None: self.sum_a, self.sum_b = torch.zeros_like(a_seq[0]), torch.zeros_like(b_seq[0])
-        A_before = running_sum(a_seq, self.sum_a) - a_seq           # A_{t-1}
+        A_before = running_sum(a_seq, self.sum_a).sub_(a_seq)      # A_{t-1}
         B_now = running_sum(b_seq, self.sum_b)                      # B_t
-        out = a_seq @ B_now + A_before @ b_seq
-        self.sum_a, self.sum_b, self.t = A_before[-1] + a_seq[-1], B_now[-1], self.t + len(a_seq)
+        out = a_seq @ B_now
+        out += A_before @ b_seq                                     # in place: one product-sized tensor fewer
+        self.sum_a, self.sum_b, self.t = A_before[-1] + a_seq[-1], B_now[-1].clone(), self.t + len(a_seq)
         return out
 
 # %% ../nbs/02_operators.ipynb #ccba195f
