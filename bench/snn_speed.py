@@ -370,6 +370,7 @@ def markdown(rows, args, env):
             lines.append(f"| {r['model']} | {steps} | {both(r, 'fast_s', 2)} | {both(r, 'sj_s', 1)} | {both(r, 'sj_vs_fast', 1)} "
                          f"| {both(r, 'ours_vs_fast', 1)} | {both(r, 'fast_vs_qann', 1)} | {r.get('fast_eq_qann', '—')}/{r['pairs']} "
                          f"| {f(r.get('fast_mib'), 0)} / {f(r.get('ours_mib'), 0)} / {f(r.get('sj_mib'), 0)} |")
+        lines.append("")
     for r in rows:
         if 'loaded_mib' in r: lines.append(f"- {r['model']}: RSS after loading the QANN {r['loaded_mib']:.0f} MiB; max |ours − QANN| "
                                            f"logit {f(r.get('ours_qann_max_logit_diff'), 6)}, max |SJ − ours| logit "
