@@ -7,9 +7,14 @@ For a tiny RoBERTa (BPE tokenizer trained on MRPC) and MiniLM-L6 with ReLU, both
 calibrated on MRPC train pairs, on the first `--pairs` MRPC dev pairs:
   qann  the quantized network's forward pass;
   ours  `snn_roberta.simulate.simulate`, to quiescence (chunks of 16 steps);
+  fast  the same simulation at the fastest exact setting (`--fast m,bias_steps`: graded spikes, up to
+        m per step, and the bias released over bias_steps steps; default 8,1), to quiescence;
   sj    SpikingJelly 2.0's `SpikeZIPTFQANNRecipe` converting the same QANN, run in single-step
         mode (one forward call of the Hugging Face model per time step) for exactly as many
-        steps as `ours` simulated on each batch.
+        steps as `ours` simulated on each batch (its one-spike neurons need as many steps as ours
+        with m = 1 to reach the exact output).
+Two comparisons: at equal steps (sj against ours), and time to the exact output, each simulator at
+its own best setting (sj against fast).
 Each variant runs in its own subprocess, so its peak memory (ru_maxrss, or
 torch.cuda.max_memory_allocated on CUDA) is its own. Writes bench/results/snn_speed.md and
 bench/results/snn_profile.txt (where our simulation spends its time, on MiniLM).
@@ -155,11 +160,15 @@ def worker(args):
     if args.worker == 'qann':
         model = qmodel
         run = lambda i, b: (model(**b).logits, None)
-    elif args.worker == 'ours':
-        model = convert_to_snn(qmodel)
+    elif args.worker in ('ours', 'fast'):
+        from snn_roberta.config import with_speed
+        m, bias = map(int, args.fast.split(','))
+        chunk = args.fast_chunk_steps if args.worker == 'fast' else args.chunk_steps
+        model = convert_to_snn(qmodel) if args.worker == 'ours' else convert_to_snn(
+            qmodel, with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=bias))
         def run(i, b):
             r = simulate(model, b['input_ids'], b['attention_mask'], b.get('token_type_ids'), max_steps=args.max_steps,
-                         **({'chunk_steps': args.chunk_steps} if args.chunk_steps else {}))
+                         **({'chunk_steps': chunk} if chunk else {}))
             return r.logits, (r.total_steps, int(r.steps.max()))
     elif args.worker == 'sj':
         model = spikingjelly_snn(qmodel, device)
@@ -168,7 +177,7 @@ def worker(args):
     convert_s = time.perf_counter() - t
     with torch.no_grad():   # warm-up: one short call, untimed
         b = {k: v[:2] for k, v in batches[0].items()}
-        if args.worker == 'ours': simulate(model, b['input_ids'], b['attention_mask'], b.get('token_type_ids'), max_steps=16)
+        if args.worker in ('ours', 'fast'): simulate(model, b['input_ids'], b['attention_mask'], b.get('token_type_ids'), max_steps=16)
         elif args.worker == 'sj': sj_run(model, b, 2)
         else: model(**b)
     if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(device)
@@ -190,9 +199,10 @@ def worker(args):
 def run_worker(variant, state, args, steps_file=None):
     "Run one variant in a fresh interpreter; its parsed JSON result."
     cmd = [sys.executable, __file__, '--worker', variant, '--state', str(state), '--device', args.device,
-           '--max-steps', str(args.max_steps)]
+           '--max-steps', str(args.max_steps), '--fast', args.fast]
     if args.threads: cmd += ['--threads', str(args.threads)]
     if args.chunk_steps: cmd += ['--chunk-steps', str(args.chunk_steps)]
+    cmd += ['--fast-chunk-steps', str(args.fast_chunk_steps)]
     if steps_file: cmd += ['--steps-file', str(steps_file)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode: raise RuntimeError(f"{variant} worker failed:\n{p.stderr[-3000:]}")
@@ -293,7 +303,8 @@ def summarize(name, res, labels, batches):
     "One row per model: times (wall and process CPU), ratios, agreement, memory."
     q, o, s = res.get('qann'), res.get('ours'), res.get('sj')
     row = dict(model=name, pairs=len(labels), batches=len(batches), length=max(b['input_ids'].shape[1] for b in batches))
-    for key, r in (('qann', q), ('ours', o), ('sj', s)):
+    fa = res.get('fast')
+    for key, r in (('qann', q), ('ours', o), ('sj', s), ('fast', fa)):
         if r: row.update({f'{key}_s': sum(r['times']), f'{key}_s_cpu': sum(r['cpu']), f'{key}_mib': r['peak_mib']})
     if q: row['loaded_mib'] = q['loaded_mib']
     if o:
@@ -310,6 +321,13 @@ def summarize(name, res, labels, batches):
                 row[f'ours_vs_qann{c}'] = ratio(sum(o[clock]), sum(q[clock]))
                 row[f'ours_vs_steps_qann{c}'] = ratio(sum(o[clock]), per_step)
                 row[f'ours_vs_quiet_qann{c}'] = ratio(sum(o[clock]), per_quiet)
+    if fa:
+        row['fast_steps'], row['fast_quiet'] = [st[0] for st in fa['steps']], [st[1] for st in fa['steps']]
+        if q:
+            row['fast_eq_qann'] = sum(a == b for a, b in zip(fa['predictions'], q['predictions']))
+            row['fast_vs_qann'], row['fast_vs_qann_cpu'] = ratio(sum(fa['times']), sum(q['times'])), ratio(sum(fa['cpu']), sum(q['cpu']))
+        if s: row['sj_vs_fast'], row['sj_vs_fast_cpu'] = ratio(sum(s['times']), sum(fa['times'])), ratio(sum(s['cpu']), sum(fa['cpu']))
+        if o: row['ours_vs_fast'], row['ours_vs_fast_cpu'] = ratio(sum(o['times']), sum(fa['times'])), ratio(sum(o['cpu']), sum(fa['cpu']))
     if s and q: row['sj_eq_qann'] = sum(a == b for a, b in zip(s['predictions'], q['predictions']))
     if s and o:
         row['sj_vs_ours'], row['sj_vs_ours_cpu'] = ratio(sum(s['times']), sum(o['times'])), ratio(sum(s['cpu']), sum(o['cpu']))
@@ -339,6 +357,20 @@ def markdown(rows, args, env):
               "- ours/(steps×QANN) = our time / Σ over batches of (steps simulated × the QANN's time on that batch).",
               "- Peak memory: each variant in its own process; peak RSS on CPU (includes the interpreter, torch and "
               "the model: RSS after loading is given below), torch.cuda.max_memory_allocated on CUDA."]
+    if any('fast_s' in r for r in rows):
+        lines += ["", f"## Time to the exact output, each simulator at its own best setting", "",
+                  f"ours: graded spikes and bias schedule `--fast {args.fast}` (max_spikes_per_step, bias_steps), chunks of "
+                  f"{args.fast_chunk_steps} steps, simulated to "
+                  "quiescence; SpikingJelly: its recipe for the steps its one-spike neurons need (the SJ column above).", "",
+                  "| model | steps simulated (quiet), fast | fast s | SpikingJelly s | SJ/fast | ours (m = 1)/fast | fast/QANN (QANN forwards) | same predictions fast=QANN | peak MiB fast / ours / SJ |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            if 'fast_s' not in r: continue
+            steps = f"{'+'.join(map(str, r['fast_steps']))} ({'+'.join(map(str, r['fast_quiet']))})"
+            lines.append(f"| {r['model']} | {steps} | {both(r, 'fast_s', 2)} | {both(r, 'sj_s', 1)} | {both(r, 'sj_vs_fast', 1)} "
+                         f"| {both(r, 'ours_vs_fast', 1)} | {both(r, 'fast_vs_qann', 1)} | {r.get('fast_eq_qann', '—')}/{r['pairs']} "
+                         f"| {f(r.get('fast_mib'), 0)} / {f(r.get('ours_mib'), 0)} / {f(r.get('sj_mib'), 0)} |")
+        lines.append("")
     for r in rows:
         if 'loaded_mib' in r: lines.append(f"- {r['model']}: RSS after loading the QANN {r['loaded_mib']:.0f} MiB; max |ours − QANN| "
                                            f"logit {f(r.get('ours_qann_max_logit_diff'), 6)}, max |SJ − ours| logit "
@@ -355,7 +387,9 @@ def main(argv=None):
     p.add_argument('--profile-pairs', type=int, default=4, help='pairs in the profiled MiniLM batch')
     p.add_argument('--batch-size', type=int, default=None, help='default 16, quick 8')
     p.add_argument('--models', nargs='+', default=['tiny', 'minilm'])
-    p.add_argument('--variants', nargs='*', default=['qann', 'ours', 'sj'])
+    p.add_argument('--variants', nargs='*', default=['qann', 'ours', 'fast', 'sj'])
+    p.add_argument('--fast', default='8,1', help="the fast variant's 'max_spikes_per_step,bias_steps'")
+    p.add_argument('--fast-chunk-steps', type=int, default=4, help="the fast variant's chunk_steps (it is quiet within a few steps)")
     p.add_argument('--threads', type=int, default=None, help='torch threads in every variant (default: torch default)')
     p.add_argument('--max-steps', type=int, default=512)
     p.add_argument('--chunk-steps', type=int, default=None, help="simulate's chunk_steps (default: simulate's default)")
@@ -396,7 +430,8 @@ def main(argv=None):
     for r in rows:
         print(f"{r['model']}: SNN/QANN time {r.get('ours_vs_qann', nan):.1f}x, "
               f"SNN/(steps x QANN) {r.get('ours_vs_steps_qann', nan):.2f} (cpu {r.get('ours_vs_steps_qann_cpu', nan):.2f}; goal <= 1.2), "
-              f"SpikingJelly/ours {r.get('sj_vs_ours', nan):.2f} (cpu {r.get('sj_vs_ours_cpu', nan):.2f}; goal >= 3)")
+              f"SpikingJelly/ours {r.get('sj_vs_ours', nan):.2f} (cpu {r.get('sj_vs_ours_cpu', nan):.2f}; goal >= 3), "
+              f"time to exact SpikingJelly/fast {r.get('sj_vs_fast', nan):.1f} (cpu {r.get('sj_vs_fast_cpu', nan):.1f}; goal >= 8)")
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True); out.write_text(md)
 
 

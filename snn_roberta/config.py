@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'SECTIONS', 'NAMES', 'TYPE_NAMES', 'DEFAULT_TYPES', 'NEURON_TYPES',
-           'TransformConfig', 'load_transform_config']
+           'SPEED_KEYS', 'TransformConfig', 'load_transform_config', 'with_speed']
 
 # %% ../nbs/04_config.ipynb #e7ffeeb8
 import copy, re, importlib.util
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import yaml
 from .quantizer import check_level
+from .neuron import check_max_spikes
+from .operators import check_bias_steps
 
 # %% ../nbs/04_config.ipynb #dfb0bc12
 CONFIG_DIR = Path(importlib.util.find_spec('snn_roberta').origin).parent / 'configs'
@@ -26,6 +28,18 @@ TYPE_NAMES = {'embedding': {'zip_tf'}, 'layernorm': {'zip_tf'}, 'linear': {'unfo
               'lsqinteger': {'st_bif'}, 'tanh': {'zip_tf'}}
 DEFAULT_TYPES = {'tanh': {'config': {'name': 'zip_tf'}}}
 NEURON_TYPES = {'ST-BIF'}
+
+# %% ../nbs/04_config.ipynb #d4c0e002
+SPEED_KEYS = {'max_spikes_per_step': ('snn_transformer_config_attn', 'lsqinteger'),   # entries that make neurons
+              'bias_steps': ('snn_transformer_config_attn', 'linear')}                 # entries that make linear layers
+
+def _check_speed_keys(section, key, cfg, where):
+    "Check `max_spikes_per_step` and `bias_steps` of one entry: allowed there, and in range."
+    for k, allowed in SPEED_KEYS.items():
+        if k in cfg and section != allowed[0] and not (section == 'snn_transformer_config_fc' and key == allowed[1]):
+            raise ValueError(f"{where}: {k} does nothing here; put it on {allowed[0]} or snn_transformer_config_fc -> {allowed[1]!r}")
+    if 'max_spikes_per_step' in cfg: check_max_spikes(cfg['max_spikes_per_step'], f"{where}: max_spikes_per_step")
+    if 'bias_steps' in cfg: check_bias_steps(cfg['bias_steps'], cfg.get('level', 32), f"{where}: bias_steps")
 
 # %% ../nbs/04_config.ipynb #f2d25927
 def _check_entry(section, key, entry):
@@ -45,6 +59,7 @@ def _check_entry(section, key, entry):
         except ValueError as e: raise ValueError(f"{where}: {e}") from None
     if 'neuron_type' in cfg and cfg['neuron_type'] not in NEURON_TYPES:
         raise ValueError(f"{where}: unknown neuron_type {cfg['neuron_type']!r}; valid: {sorted(NEURON_TYPES)}")
+    _check_speed_keys(section, key, cfg, where)
 
 # %% ../nbs/04_config.ipynb #9d575778
 def _check_section(section, body):
@@ -99,3 +114,18 @@ def load_transform_config(path_or_dict=None, # YAML path, a mapping, a `Transfor
     if unknown: raise ValueError(f"unknown top-level keys {sorted(unknown)}; valid: {sorted(SECTIONS)}")
     for section, body in raw.items(): _check_section(section, body)
     return TransformConfig(raw)
+
+# %% ../nbs/04_config.ipynb #d4c0e004
+def with_speed(config=None, # a transform config (path, mapping, `TransformConfig`; None: the default)
+               max_spikes_per_step:int|None=None, # m on every entry that makes neurons (None: leave as is)
+               bias_steps:int|None=None, # bias schedule on every entry that makes linear layers (None: leave as is)
+              ) -> TransformConfig:
+    "A copy of `config` with graded spikes and/or a bias schedule set everywhere they apply."
+    raw = copy.deepcopy(load_transform_config(config).raw)
+    for k, v in {'max_spikes_per_step': max_spikes_per_step, 'bias_steps': bias_steps}.items():
+        if v is None: continue
+        section, fc_key = SPEED_KEYS[k]
+        entries = [e for n, e in raw.get(section, {}).items() if n != 'by'] + [raw.get('snn_transformer_config_fc', {}).get(fc_key)]
+        for e in entries:
+            if e is not None: e['config'][k] = v
+    return load_transform_config(raw)

@@ -21,13 +21,16 @@ from .quantize import (QuantRobertaSelfAttention, QuantRobertaIntermediate, Matm
 # %% ../nbs/06_convert.ipynb #799ef076
 class SpikingRobertaSelfAttention(QuantRobertaSelfAttention):
     "SpikeZIP-TF self-attention: the quantized attention's `forward` over spiking parts."
-    def __init__(self, qattn:QuantRobertaSelfAttention, level:int=32):
+    def __init__(self, qattn:QuantRobertaSelfAttention, level:int=32,
+                 bias_steps:int|None=None, # steps that release the projections' bias (None: level)
+                 max_spikes_per_step:int=1, # m of every neuron in the attention
+                ):
         nn.Module.__init__(self)
         self.num_attention_heads, self.attention_head_size = qattn.num_attention_heads, qattn.attention_head_size
-        self.query, self.key, self.value = (UnfoldBiasLinear(l, level) for l in (qattn.query, qattn.key, qattn.value))
+        self.query, self.key, self.value = (UnfoldBiasLinear(l, level, bias_steps) for l in (qattn.query, qattn.key, qattn.value))
         self.dropout = qattn.dropout
         self.query_quan, self.key_quan, self.value_quan, self.attn_quan, self.context_quan = (
-            STBIFNeuron.from_quantizer(q) for q in
+            STBIFNeuron.from_quantizer(q, max_spikes_per_step) for q in
             (qattn.query_quan, qattn.key_quan, qattn.value_quan, qattn.attn_quan, qattn.context_quan))
         self.qk_matmul, self.av_matmul = SpikingMatmul(), SpikingMatmul()
         self.softmax = AccumulateDiff(qattn.softmax)
@@ -44,9 +47,9 @@ def _is_embeddings_block(m): return type(m).__name__.endswith('Embeddings')
 FC_CONVERSIONS = {  # type key -> (matches, build(module, name, parent, cfg))
     'embedding': (lambda m: isinstance(m, nn.Embedding) or _is_embeddings_block(m), lambda m, n, p, c: SpikingEmbedding(m)),
     'layernorm': (lambda m: isinstance(m, nn.LayerNorm), lambda m, n, p, c: AccumulateDiff(m)),
-    'linear': (lambda m: isinstance(m, nn.Linear), lambda m, n, p, c: UnfoldBiasLinear(m, c.get('level', 32))),
+    'linear': (lambda m: isinstance(m, nn.Linear), lambda m, n, p, c: UnfoldBiasLinear(m, c.get('level', 32), c.get('bias_steps'))),
     'relu': (lambda m: isinstance(m, nn.ReLU), _relu),
-    'lsqinteger': (lambda m: isinstance(m, LSQInteger), lambda m, n, p, c: STBIFNeuron.from_quantizer(m)),
+    'lsqinteger': (lambda m: isinstance(m, LSQInteger), lambda m, n, p, c: STBIFNeuron.from_quantizer(m, c.get('max_spikes_per_step', 1))),
     'tanh': (lambda m: isinstance(m, nn.Tanh), lambda m, n, p, c: AccumulateDiff(m)),
 }
 
@@ -100,7 +103,8 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
                                  "add its regex to quantization_config so it is quantized before conversion")
     snn = qmodel if inplace else copy.deepcopy(qmodel)
     for p, names in found.items():
-        for n in names: snn.set_submodule(n, SpikingRobertaSelfAttention(snn.get_submodule(n), cfg.snn_attn[p].get('level', 32)))
+        for n in names: snn.set_submodule(n, SpikingRobertaSelfAttention(snn.get_submodule(n), cfg.snn_attn[p].get('level', 32),
+                                                                cfg.snn_attn[p].get('bias_steps'), cfg.snn_attn[p].get('max_spikes_per_step', 1)))
     _swap_by_type(snn, cfg.snn_fc)
     left = leftover_modules(snn)
     if left: raise ValueError(f"these modules have no spiking form, so the SNN would not be equivalent: {left}; "

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', 'SpikeLayerNorm', 'SpikeTanh', 'SpikingMatmul', 'SpikingEmbedding',
-           'UnfoldBiasLinear']
+           'check_bias_steps', 'UnfoldBiasLinear']
 
 # %% ../nbs/02_operators.ipynb #af413228
 import torch
@@ -29,15 +29,16 @@ class AccumulateDiff(SpikingModule):
         if self.accumulated is None: self.accumulated = self.emitted = torch.zeros_like(x_seq[0])
         X = running_sum(x_seq, self.accumulated)
         Y = self.fn(X, *fn_args)
+        self.accumulated = X[-1].clone(); del X    # keep one step, not the whole chunk (a view would keep X alive)
         changed = x_seq.any(-1, keepdim=True)
         if not bool(changed.all()):
             for t in range(len(Y)):          # hold f where the input did not move, so the output is exactly 0
                 Y[t] = torch.where(changed[t], Y[t], Y[t - 1] if t else self.emitted)
-        out = torch.empty_like(Y)
-        torch.sub(Y[0], self.emitted, out=out[0])
-        torch.sub(Y[1:], Y[:-1], out=out[1:])
-        self.accumulated, self.emitted, self.t = X[-1], Y[-1], self.t + len(x_seq)
-        return out
+        before, self.emitted = self.emitted, Y[-1].clone()
+        for t in range(len(Y) - 1, 0, -1): Y[t].sub_(Y[t - 1])   # differences in place, last step first
+        Y[0].sub_(before)
+        self.t += len(x_seq)
+        return Y
 
 # %% ../nbs/02_operators.ipynb #bf0fbe66
 class MaskedSoftmax(nn.Module):
@@ -71,10 +72,11 @@ class SpikingMatmul(SpikingModule):
     def multi_step(self, a_seq, b_seq):
         check_time_first(a_seq, 'left input'); check_time_first(b_seq, 'right input')
         if self.sum_a is None: self.sum_a, self.sum_b = torch.zeros_like(a_seq[0]), torch.zeros_like(b_seq[0])
-        A_before = running_sum(a_seq, self.sum_a) - a_seq           # A_{t-1}
+        A_before = running_sum(a_seq, self.sum_a).sub_(a_seq)      # A_{t-1}
         B_now = running_sum(b_seq, self.sum_b)                      # B_t
-        out = a_seq @ B_now + A_before @ b_seq
-        self.sum_a, self.sum_b, self.t = A_before[-1] + a_seq[-1], B_now[-1], self.t + len(a_seq)
+        out = a_seq @ B_now
+        out += A_before @ b_seq                                     # in place: one product-sized tensor fewer
+        self.sum_a, self.sum_b, self.t = A_before[-1] + a_seq[-1], B_now[-1].clone(), self.t + len(a_seq)
         return out
 
 # %% ../nbs/02_operators.ipynb #ccba195f
@@ -105,12 +107,23 @@ class SpikingEmbedding(SpikingModule):
         self.t += T
         return out.flatten(0, 1)
 
+# %% ../nbs/02_operators.ipynb #b1a5e001
+def check_bias_steps(bias_steps, level:int, where:str='bias_steps'):
+    "Return `bias_steps` if it is an integer in [1, level], else raise naming `where`."
+    if isinstance(bias_steps, bool) or not isinstance(bias_steps, int) or not 1 <= bias_steps <= level:
+        raise ValueError(f"{where} must be an integer from 1 (whole bias at step 0) to level={level} (bias over "
+                         f"{level} steps), got {bias_steps!r}")
+    return bias_steps
+
 # %% ../nbs/02_operators.ipynb #13c1cb24
 class UnfoldBiasLinear(SpikingModule):
-    "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/level` during the first `level` steps."
-    def __init__(self, linear:nn.Linear, level:int=32):
+    "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/B` during the first `B = bias_steps` steps."
+    def __init__(self, linear:nn.Linear, level:int=32,
+                 bias_steps:int|None=None, # B: steps that release the bias, 1..level (None: level)
+                ):
         super().__init__()
         self.in_features, self.out_features, self.level = linear.in_features, linear.out_features, level
+        self.bias_steps = level if bias_steps is None else check_bias_steps(bias_steps, level)
         self.weight, self.bias = linear.weight, linear.bias
 
     def multi_step(self, x_seq):
@@ -123,9 +136,11 @@ class UnfoldBiasLinear(SpikingModule):
             out = rows.new_zeros(len(rows), self.out_features)
             if n_active: out[active] = rows[active] @ weight
         out = out.view(*x_seq.shape[:-1], self.out_features)
-        releasing = max(0, min(len(x_seq), self.level - self.t))     # steps of this call that release bias
-        if self.bias is not None and releasing: out[:releasing] += self.bias.to(out.dtype) / self.level
+        releasing = max(0, min(len(x_seq), self.bias_steps - self.t))     # steps of this call that release bias
+        if self.bias is not None and releasing: out[:releasing] += self.bias.to(out.dtype) / self.bias_steps
         self.t += len(x_seq)
         return out
 
-    def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, level={self.level}"
+    def extra_repr(self):
+        B = f", bias_steps={self.bias_steps}" if self.bias_steps != self.level else ""
+        return f"in_features={self.in_features}, out_features={self.out_features}, level={self.level}" + B

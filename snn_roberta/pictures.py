@@ -71,7 +71,7 @@ def plot_spike_raster(result:SimulationResult, # a simulation run with `record=T
                       steps:int|None=None, # show the first `steps` time steps (all if None)
                       ax=None, # matplotlib axes to draw in
                      ):
-    "Raster of the ternary spikes of `layer`: red ▲ for +1, blue ▼ for −1, sampled neurons × time steps."
+    "Raster of the spikes of `layer`: red ▲ for +1, blue ▼ for −1, graded spikes (|k| > 1) bigger, darker, k written in."
     s, labels, _ = raster_data(result, layer, token, max_neurons)
     T = result.total_steps
     s = s[:T if steps is None else steps]
@@ -80,6 +80,13 @@ def plot_spike_raster(result:SimulationResult, # a simulation run with `record=T
     for sign, marker, color, name in [(1, '^', 'tab:red', '+1 spike'), (-1, 'v', 'tab:blue', '−1 spike')]:
         t, row = torch.nonzero(s == sign, as_tuple=True)
         ax.plot(t.numpy(), row.numpy(), ls='none', marker=marker, ms=size, color=color, label=f'{name} ({int(len(t))})')
+        t, row = torch.nonzero(s * sign > 1, as_tuple=True)                       # graded spikes of size k >= 2
+        if len(t):
+            k = (s[t, row].long() * sign).numpy()
+            ax.scatter(t.numpy(), row.numpy(), s=(size * (1 + k ** 0.5)) ** 2, marker=marker, color=f'dark{color[4:]}',
+                       label=f'{name[0]}2…{name[0]}{k.max()} graded ({len(t)})')
+            for ti, ri, ki in zip(t.tolist(), row.tolist(), k.tolist()):
+                ax.annotate(str(ki), (ti, ri), ha='center', va='center', fontsize=5, color='white')
     ax.set_xlim(-0.5, T - 0.5); ax.set_ylim(len(labels) - 0.5, -0.5)
     every = max(1, len(labels) // 16)
     ax.set_yticks(range(0, len(labels), every), labels[::every], fontsize=7)

@@ -25,7 +25,7 @@ class SimulationResult:
     logits_per_step: torch.Tensor   # [T, B, C] running sum after each step
     steps: torch.Tensor             # [B] steps each example needed to reach its final output
     converged: torch.Tensor         # [B] True where the example went quiet before max_steps
-    spike_counts: dict              # {neuron layer: LongTensor [T, B, 2]} (+1 spikes, -1 spikes) per step and example
+    spike_counts: dict              # {neuron layer: LongTensor [T, B, 2]} (+ spike units, - spike units) per step and example
     neurons: dict                   # {neuron layer: neurons per example}
     spikes: dict = field(default_factory=dict)   # {layer: int8 [T, ...]} spikes of the recorded example
     currents: dict = field(default_factory=dict) # {layer: [T, ...]} input currents of the recorded example
@@ -61,8 +61,8 @@ class _SpikeProbe:
             T = module.time_steps or 1
             s = module.last_spikes.reshape(T, self.B, -1)
             self.sizes[name] = s.shape[-1]
-            net, moved = s.sum(-1, dtype=torch.int32), s.ne(0).sum(-1, dtype=torch.int32)   # (+1s - -1s), (+1s + -1s)
-            self.counts[name].append(torch.stack([(moved + net) // 2, (moved - net) // 2], -1).long().cpu())
+            up, down = s.clamp(min=0).sum(-1, dtype=torch.int32), s.clamp(max=0).sum(-1, dtype=torch.int32).neg()
+            self.counts[name].append(torch.stack([up, down], -1).long().cpu())   # spike units: a graded spike k counts |k|
             if self.wanted(name):
                 per_ex = lambda x: x.reshape(T, self.B, *out.shape[1:])[:, self.example].cpu()
                 self.spikes[name].append(per_ex(module.last_spikes).to(torch.int8))
@@ -87,7 +87,7 @@ class SimulationProbe:
 # %% ../nbs/07_simulate.ipynb #8e8b8dc8
 def bias_steps(snn:nn.Module) -> int:
     "Steps during which some linear layer still releases bias (1 if none)."
-    return max([m.level for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
+    return max([m.bias_steps for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
 
 # %% ../nbs/07_simulate.ipynb #c7a0b001
 def _check_inputs(input_ids, max_steps, chunk_steps, record_example):
