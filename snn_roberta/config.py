@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'SECTIONS', 'NAMES', 'TYPE_NAMES', 'DEFAULT_TYPES', 'NEURON_TYPES',
-           'TransformConfig', 'load_transform_config']
+           'QUANTIZER_NAMES', 'NO_FEATURE_AXIS', 'TransformConfig', 'load_transform_config']
 
 # %% ../nbs/04_config.ipynb #e7ffeeb8
 import copy, re, importlib.util
@@ -27,6 +27,12 @@ TYPE_NAMES = {'embedding': {'zip_tf'}, 'layernorm': {'zip_tf'}, 'linear': {'unfo
 DEFAULT_TYPES = {'tanh': {'config': {'name': 'zip_tf'}}}
 NEURON_TYPES = {'ST-BIF'}
 
+# %% ../nbs/04_config.ipynb #pc4a0002
+QUANTIZER_NAMES = {'query_quan', 'key_quan', 'value_quan', 'attn_quan', 'context_quan', 'dense_quan',
+                   'dense_quan_after_ln', 'activation_quan', 'linear_quan'}
+NO_FEATURE_AXIS = {'attn_quan': "its last axis is the key position (attention probabilities), not a feature",
+                   'context_quan': "it quantizes each head before the heads are merged, so its last axis is shared by every head"}
+
 # %% ../nbs/04_config.ipynb #f2d25927
 def _check_entry(section, key, entry):
     "Check one `key: {config: {...}}` entry of a section."
@@ -43,8 +49,23 @@ def _check_entry(section, key, entry):
     if 'level' in cfg:
         try: check_level(cfg['level'])
         except ValueError as e: raise ValueError(f"{where}: {e}") from None
+    if 'per_channel' in cfg and section != 'quantization_config':
+        raise ValueError(f"{where}: per_channel belongs in quantization_config (the quantizers), not in {section}")
+    _check_per_channel(where, cfg)
     if 'neuron_type' in cfg and cfg['neuron_type'] not in NEURON_TYPES:
         raise ValueError(f"{where}: unknown neuron_type {cfg['neuron_type']!r}; valid: {sorted(NEURON_TYPES)}")
+
+# %% ../nbs/04_config.ipynb #pc4a0003
+def _check_per_channel(where, cfg):
+    "Check an entry's `per_channel`: a list of quantizer names that have a feature axis."
+    names = cfg.get('per_channel', [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"{where}: per_channel must be a list of quantizer names, e.g. [dense_quan_after_ln], got {names!r}")
+    for n in names:
+        if n in NO_FEATURE_AXIS: raise ValueError(f"{where}: per_channel {n!r} is not possible: {NO_FEATURE_AXIS[n]}; "
+                                                  f"quantizers with a feature axis: {sorted(QUANTIZER_NAMES - set(NO_FEATURE_AXIS))}")
+        if n not in QUANTIZER_NAMES: raise ValueError(f"{where}: per_channel names unknown quantizer {n!r}; "
+                                                      f"valid: {sorted(QUANTIZER_NAMES - set(NO_FEATURE_AXIS))}")
 
 # %% ../nbs/04_config.ipynb #9d575778
 def _check_section(section, body):
