@@ -35,12 +35,21 @@ def energy(ops, # counts: a mapping with 'ac' and 'mac'
     return float(ops['ac'] * preset['ac'] + ops['mac'] * preset['mac']) * 1e-6
 
 # %% ../nbs/08_measure.ipynb #c6c01652
+def _one_magnitude(a, dims):
+    "Per step and example of `a` (`[T, B, ...]`, magnitudes): do its nonzero entries share one value along `dims`?"
+    smallest = a.masked_fill(a == 0, float('inf')).amin(dims)
+    same = (smallest >= a.amax(dims)) | smallest.isinf()
+    return same.reshape(*same.shape[:2], -1).all(-1)
+
 def input_events(x_seq):
-    "Per step and example of a `[T, B, ...]` input: nonzero entries, and whether they all share one magnitude."
-    a = x_seq.flatten(2).abs()
-    nonzero = a.ne(0).sum(-1)
-    smallest = a.masked_fill(a == 0, float('inf')).amin(-1)
-    return nonzero, (smallest >= a.amax(-1)) | (nonzero == 0)
+    "Per step and example of a `[T, B, ...]` input: nonzero entries, and whether they are spikes (one magnitude, or one per feature)."
+    a = x_seq.abs()
+    nonzero = a.ne(0).flatten(2).sum(-1)
+    spikes = _one_magnitude(a.flatten(2), -1)
+    # per-channel θ: spikes of feature j all have size θ_j, constant along the token axis (-2, or -1 for a transposed Kᵀ)
+    if a.ndim >= 4: spikes = spikes | _one_magnitude(a, -2) | _one_magnitude(a, -1)
+    else: spikes = spikes | _one_magnitude(a.flatten(0, 1)[None], -2).all()   # one row each: one size per feature over the call
+    return nonzero, spikes
 
 # %% ../nbs/08_measure.ipynb #26a62083
 def _split(ops, spikes):
