@@ -6,7 +6,7 @@
 __all__ = ['QUANT_MODULES', 'MODEL_INPUTS', 'Matmul', 'make_quantizer', 'QuantRobertaSelfAttention', 'QuantRobertaSelfOutput',
            'QuantRobertaOutput', 'QuantRobertaIntermediate', 'QuantRobertaClassificationHead', 'QuantBertPooler',
            'QuantLinear', 'quant_class', 'match_modules', 'quantize', 'model_inputs', 'calibrate', 'load_state',
-           'load_quantized_weights', 'model_from_saved_config', 'load_quantized']
+           'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
 import copy, re
@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .quantizer import LSQInteger
 from .operators import MaskedSoftmax
 from .models import require_relu
-from .config import load_transform_config, TransformConfig
+from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
 
 # %% ../nbs/05_quantize.ipynb #fc9cd0fe
 class Matmul(nn.Module):
@@ -244,3 +244,18 @@ def load_quantized(path) -> nn.Module:
     "Rebuild a QANN saved with `save_pretrained`: base model from its config, then quantize, then weights."
     model, config = model_from_saved_config(path)
     return load_quantized_weights(quantize(model, config.snn_transform_config, inplace=True), path)
+
+# %% ../nbs/05_quantize.ipynb #pc5a0008
+def per_channel_config(model:nn.Module, # the float model the config will be applied to
+                       config=None, # transform config (path, mapping, `TransformConfig`; default: the tutorial's)
+                       names=None, # quantizer names to make per-channel (default: every one with a feature axis)
+                      ) -> dict:
+    "A copy of `config` (as a mapping) whose entries list their modules' quantizers in `names` as `per_channel`."
+    raw = copy.deepcopy(load_transform_config(config).raw)
+    entries = {k: v for k, v in raw['quantization_config'].items() if k != 'by'}
+    for pattern, found in match_modules(model, entries).items():
+        cls = quant_class(model.get_submodule(found[0]))
+        chosen = [q for q in cls.quantizers if q not in NO_FEATURE_AXIS and (names is None or q in names)]
+        if chosen: entries[pattern]['config']['per_channel'] = chosen
+        else: entries[pattern]['config'].pop('per_channel', None)
+    return load_transform_config(raw).raw

@@ -4,24 +4,14 @@ import copy
 import pytest, torch, yaml
 import matplotlib
 matplotlib.use('Agg')
-from snn_roberta.config import DEFAULT_CONFIG, BERT_CONFIG, QUANTIZER_NAMES, NO_FEATURE_AXIS
+from snn_roberta.config import DEFAULT_CONFIG, BERT_CONFIG
 from snn_roberta.models import tiny_roberta, tiny_bert
-from snn_roberta.quantize import quantize, calibrate, quant_class, match_modules
+from snn_roberta.quantize import quantize, calibrate, per_channel_config
 from snn_roberta.convert import convert_to_snn, save_snn, load_snn
 from snn_roberta.neuron import STBIFNeuron, neuron_trace
 from snn_roberta.simulate import simulate, equivalence_report
 from snn_roberta.measure import synaptic_ops
 from snn_roberta.pictures import membrane_trace, plot_membrane
-
-FEATURE_QUANTIZERS = QUANTIZER_NAMES - set(NO_FEATURE_AXIS)
-
-def all_per_channel(model, path):
-    "The config at `path` with every quantizer that has a feature axis made per-channel."
-    raw = yaml.safe_load(path.read_text())
-    for pattern, names in match_modules(model, [k for k in raw['quantization_config'] if k != 'by']).items():
-        cls = quant_class(model.get_submodule(names[0]))
-        raw['quantization_config'][pattern]['config']['per_channel'] = [q for q in cls.quantizers if q in FEATURE_QUANTIZERS]
-    return raw
 
 def padded_batch(seed=0, B=5, L=14):
     g = torch.Generator().manual_seed(seed)
@@ -35,7 +25,7 @@ def pair(request):
     make, path = (tiny_roberta, DEFAULT_CONFIG) if request.param == 'roberta' else (tiny_bert, BERT_CONFIG)
     model = make(seed=7)
     ids, mask = padded_batch()
-    qann = calibrate(quantize(model, all_per_channel(model, path)), [(ids, mask)], progress=False).double().eval()
+    qann = calibrate(quantize(model, per_channel_config(model, path)), [(ids, mask)], progress=False).double().eval()
     return qann, convert_to_snn(qann), ids, mask
 
 def test_thresholds_are_vectors(pair):
