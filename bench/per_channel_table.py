@@ -67,6 +67,19 @@ def main():
                   'Accuracy and F1 of the QANN on all 408 dev pairs; steps of the simulated SNN (float64) on the first dev pairs.', '',
                   '| level | QANN accuracy | QANN F1 | SNN steps mean / max | SNN–QANN agreement | SNN pairs |', '|---|---|---|---|---|---|']
         lines += ['| ' + ' | '.join(r) + ' |' for r in sweep]
+    sens = ROOT / 'bench' / 'results' / 'quant_sensitivity_per_channel.md'
+    if sens.exists():
+        text = sens.read_text()
+        cut = text.find('## Per-tensor against per-channel')
+        lines += ['', '## Where the error goes: each quantizer group alone, per-tensor against per-channel', '',
+                  'From `bench/results/quant_sensitivity_per_channel.md` (first 200 dev pairs, calibrated on 256 training pairs, '
+                  'no fine-tuning): mean |margin − float margin| / std of the float margins with only that group quantizing.', '']
+        table = [l.strip('|').split('|') for l in text[cut:].splitlines()[2:] if l.startswith('|')]
+        if all(not c.strip() for r in table[2:] for c in r[3:]): table = [r[:3] for r in table]   # run with --no_spared
+        lines += ['|' + '|'.join(r) + '|' for r in table]
+    steps = runs / 'steps_stats.md'
+    if steps.exists():
+        lines += ['', '## The steps calibration picks (`python bench/per_channel_steps.py`)', '', *steps.read_text().splitlines()]
     lines += ['', '## Commands and wall times', '']
     lines += [f'- {n} ({v[0]} UTC, {v[2] / 60:.1f} min, exit {v[3]}): `{v[1]}`' for n, v in t.items()]
     Path(args.out).write_text('\n'.join(lines) + '\n')
