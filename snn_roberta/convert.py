@@ -92,7 +92,7 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
     if raw and not allow_uncalibrated:
         raise ValueError(f"{len(raw)} quantizers were never calibrated or trained (s = 1), e.g. {raw[:3]}; run "
                          "calibrate(qmodel, batches) or fine-tune first, or pass allow_uncalibrated=True")
-    bad = [f"{n} (s = {m.s.item():.3g})" for n, m in qmodel.named_modules() if isinstance(m, LSQInteger) and not m.s.item() > 0]
+    bad = [f"{n} (s = {m.s.min().item():.3g})" for n, m in qmodel.named_modules() if isinstance(m, LSQInteger) and not (m.s > 0).all()]
     if bad: raise ValueError(f"quantizer steps must be > 0 to become neuron thresholds, but {bad[:3]} are not; training keeps "
                              "them >= min_step, so these were loaded or set from elsewhere: recalibrate these quantizers")
     found = match_modules(qmodel, cfg.snn_attn)

@@ -39,15 +39,25 @@ def energy(ops, # counts: a mapping with 'ac' and 'mac'
     return float(ops['ac'] * preset['ac'] + ops['mac'] * preset['mac']) * 1e-6
 
 # %% ../nbs/08_measure.ipynb #c6c01652
+def _one_magnitude(a, dims):
+    "Per step and example of `a` (`[T, B, ...]`, magnitudes): do its nonzero entries share one value along `dims`?"
+    smallest = a.masked_fill(a == 0, float('inf')).amin(dims)
+    same = (smallest >= a.amax(dims)) | smallest.isinf()
+    return same.reshape(*same.shape[:2], -1).all(-1)
+
 def input_events(x_seq):
-    "Per step and example of `[T, B, ...]`: nonzero entries, spikes? (integer multiples of one θ), spike units Σ|k|, graded events (|k| >= 2)."
-    a = x_seq.flatten(2).abs()
-    nonzero = a.ne(0).sum(-1)
-    theta = a[a > 0].min() if bool(nonzero.any()) else a.new_ones(())   # the unit: the call's smallest magnitude
+    "Per step and example of `[T, B, ...]`: nonzero entries, spikes?, spike units Σ|k|, graded events (|k| >= 2)."
+    a = x_seq.abs()
+    nonzero = a.ne(0).flatten(2).sum(-1)
+    theta = a[a > 0].min() if bool(nonzero.any()) else a.new_ones(())   # one θ: the call's smallest magnitude
     k = a / theta
-    spikes = (k - k.round()).abs().le(1e-4).all(-1)
-    k = k.round_()
-    return nonzero, spikes, torch.where(spikes, k.sum(-1).long(), 0), torch.where(spikes, k.ge(2).sum(-1), 0)
+    graded_ok = (k - k.round()).abs().le(1e-4).flatten(2).all(-1)        # integer multiples of one θ: graded spikes
+    k = k.round_().flatten(2)
+    # per-channel θ: spikes of feature j all have size θ_j, along the token axis (-2, or -1 for a transposed Kᵀ)
+    if a.ndim >= 4: per_channel = _one_magnitude(a, -2) | _one_magnitude(a, -1)
+    else: per_channel = _one_magnitude(a.flatten(0, 1)[None], -2).all().expand_as(graded_ok)  # one row each: over the call
+    units = torch.where(graded_ok, k.sum(-1).long(), torch.where(per_channel, nonzero, 0))   # per-channel: one unit each
+    return nonzero, graded_ok | per_channel, units, torch.where(graded_ok, k.ge(2).sum(-1), 0)
 
 # %% ../nbs/08_measure.ipynb #26a62083
 def _split(ops, spikes):

@@ -9,7 +9,7 @@ __all__ = ['SpikingModule', 'check_time_first', 'set_time_steps', 'reset_net', '
 # %% ../nbs/01_neuron.ipynb #9733a630
 import torch
 from torch import nn
-from .quantizer import LSQInteger, integer_range
+from .quantizer import LSQInteger, integer_range, check_saved_shape
 
 # %% ../nbs/01_neuron.ipynb #c672632d
 class SpikingModule(nn.Module):
@@ -79,18 +79,20 @@ def check_max_spikes(m, where:str='max_spikes_per_step'):
 # %% ../nbs/01_neuron.ipynb #0b58b9f9
 class STBIFNeuron(SpikingModule):
     "ST-BIF neuron: bipolar spikes of size `threshold` (up to `max_spikes_per_step` at once), count bounded to `[neg_min, pos_max]`."
-    def __init__(self, threshold:float, # firing threshold θ (the quantizer's step s)
+    def __init__(self, threshold, # firing threshold θ (the quantizer's step s): a number, or a vector with one θ per feature
                  pos_max:int, # most positive spike count, Q_p
                  neg_min:int, # most negative spike count, Q_n (0 for a neuron after ReLU)
                  max_spikes_per_step:int=1, # m: spikes one step may emit, a signed integer in [-m, m] (1 = the paper's neuron)
                 ):
         super().__init__()
-        threshold = float(threshold)
-        if not threshold > 0: raise ValueError(f"threshold must be > 0, got {threshold}; it is the quantizer step s, "
-                                               "so calibrate or train the quantizer before converting")
+        theta = torch.as_tensor(threshold).detach().clone()
+        if not theta.is_floating_point(): theta = theta.float()
+        if theta.ndim > 1: raise ValueError(f"threshold must be a number or a vector (one θ per feature), got shape {tuple(theta.shape)}")
+        if not (theta > 0).all(): raise ValueError(f"threshold must be > 0, got {theta.min().item()}; it is the quantizer step s, "
+                                                   "so calibrate or train the quantizer before converting")
         if not neg_min <= 0 <= pos_max: raise ValueError(f"need neg_min <= 0 <= pos_max, got neg_min={neg_min}, pos_max={pos_max}")
         self.max_spikes_per_step = check_max_spikes(max_spikes_per_step)
-        self.register_buffer('threshold', torch.tensor(threshold))
+        self.register_buffer('threshold', theta)
         self.register_buffer('pos_max', torch.tensor(float(pos_max)))
         self.register_buffer('neg_min', torch.tensor(float(neg_min)))
         self.register_buffer('membrane', None, persistent=False)
@@ -99,8 +101,8 @@ class STBIFNeuron(SpikingModule):
 
     @classmethod
     def from_quantizer(cls, q:LSQInteger, max_spikes_per_step:int=1):
-        "The neuron that replaces quantizer `q`: θ = s, same integer limits."
-        neuron = cls(q.s.item(), int(q.pos_max), int(q.neg_min), max_spikes_per_step).to(device=q.s.device, dtype=q.s.dtype)
+        "The neuron that replaces quantizer `q`: θ = s (the whole step vector if per-channel), same integer limits."
+        neuron = cls(q.s.detach(), int(q.pos_max), int(q.neg_min), max_spikes_per_step).to(device=q.s.device, dtype=q.s.dtype)
         neuron.threshold.copy_(q.s.detach())   # bit for bit, in the quantizer's precision
         return neuron
 
@@ -108,7 +110,9 @@ class STBIFNeuron(SpikingModule):
 
     def extra_repr(self):
         m = self.max_spikes_per_step
-        return f"threshold={self.threshold.item():.4g}, neg_min={int(self.neg_min)}, pos_max={int(self.pos_max)}" + (f", max_spikes_per_step={m}" if m > 1 else "")
+        theta = (f"{self.threshold.item():.4g}" if self.threshold.ndim == 0 else
+                 f"[{len(self.threshold)} features] in [{self.threshold.min().item():.4g}, {self.threshold.max().item():.4g}]")
+        return f"threshold={theta}, neg_min={int(self.neg_min)}, pos_max={int(self.pos_max)}" + (f", max_spikes_per_step={m}" if m > 1 else "")
 
 # %% ../nbs/01_neuron.ipynb #c82b4233
 def reference_step(membrane, spike_count, x, threshold, pos_max, neg_min, max_spikes:int=1):
@@ -120,6 +124,9 @@ def reference_step(membrane, spike_count, x, threshold, pos_max, neg_min, max_sp
 
 # %% ../nbs/01_neuron.ipynb #830073bd
 def _init_state(self:STBIFNeuron, x):
+    if self.threshold.ndim and x.shape[-1:] != self.threshold.shape:
+        raise ValueError(f"this neuron has one threshold per feature (threshold of shape {tuple(self.threshold.shape)}) but its "
+                         f"input {tuple(x.shape)} has {x.shape[-1] if x.ndim else 0} features on the last axis")
     if self.membrane is None:
         self.membrane = torch.full_like(x, 0.5) * self.threshold.to(x.dtype)
         self.spike_count = torch.zeros_like(x)
@@ -127,7 +134,12 @@ def _init_state(self:STBIFNeuron, x):
         raise ValueError(f"this neuron holds state of shape {tuple(self.membrane.shape)} but got input of shape "
                          f"{tuple(x.shape)}; call reset() (or reset_net(model)) before a new input shape")
 
-STBIFNeuron.init_state = _init_state
+def _load_neuron_state(self:STBIFNeuron, state_dict, prefix, *args, **kwargs):
+    "`nn.Module._load_from_state_dict`, refusing a saved threshold whose shape is not this neuron's."
+    check_saved_shape(state_dict, prefix, 'threshold', self.threshold, 'neuron')
+    return nn.Module._load_from_state_dict(self, state_dict, prefix, *args, **kwargs)
+
+STBIFNeuron.init_state, STBIFNeuron._load_from_state_dict = _init_state, _load_neuron_state
 
 # %% ../nbs/01_neuron.ipynb #62119797
 def _small_int(lo, hi): return torch.int8 if -128 <= lo and hi <= 127 else torch.int32
@@ -167,12 +179,15 @@ def run_until_quiet(neuron:STBIFNeuron, x_seq, max_extra:int=1000):
     raise RuntimeError(f"neuron not quiet after {max_extra} steps")
 
 # %% ../nbs/01_neuron.ipynb #0bdaa736
-def neuron_trace(neuron:STBIFNeuron, x_seq, extra_steps:int=4):
+def neuron_trace(neuron:STBIFNeuron, x_seq, extra_steps:int=4,
+                 feature:int=0, # which feature to drive and watch, for a neuron with one θ per feature
+                ):
     "Membrane (after reset), spike and spike count of a one-neuron input sequence, step by step."
     neuron.reset()
     xs = list(x_seq) + [0.0] * extra_steps
-    rows = []
+    theta, rows = neuron.threshold.reshape(-1)[feature].item(), []
     for x in xs:
-        out = neuron(torch.tensor([float(x)]))
-        rows.append((float(x), neuron.membrane.item(), out.item() / neuron.threshold.item(), neuron.spike_count.item()))
+        inp = torch.zeros(neuron.threshold.numel()); inp[feature] = float(x)
+        out = neuron(inp)
+        rows.append((float(x), neuron.membrane[feature].item(), out[feature].item() / theta, neuron.spike_count[feature].item()))
     return rows

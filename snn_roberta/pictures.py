@@ -152,6 +152,7 @@ def membrane_trace(result:SimulationResult, # a simulation run with `record=True
     if layer not in result.currents: raise KeyError(f"no recorded currents for {layer!r}; run simulate(..., record=True)")
     idx = neuron_index if isinstance(neuron_index, tuple) else torch.unravel_index(torch.tensor(neuron_index), s.shape[1:])
     x, o, theta = result.currents[layer][(slice(None), *idx)].double(), s[(slice(None), *idx)].double(), result.thresholds[layer]
+    if torch.is_tensor(theta): theta = theta[int(idx[-1])].item()   # one θ per feature (last axis): this neuron's own
     count = torch.cumsum(o, 0)
     return dict(current=x, membrane=theta / 2 + torch.cumsum(x, 0) - theta * count, spike=o, count=count, threshold=theta)
 
@@ -183,8 +184,10 @@ def plot_membrane(result:SimulationResult, # a simulation run with `record=True`
             fired = tr['spike'][:T] == sign
             axes[0].plot(t[fired], tr['membrane'][:T][fired], ls='none', marker=marker, ms=8, mfc='none', color=color)
         axes[1].step(t, tr['count'][:T], where='post', color=color)
-    theta = result.thresholds[layer]
-    axes[0].axhline(theta, ls='--', color='k', lw=0.8, label='threshold θ'); axes[0].axhline(0, color='gray', lw=0.6)
+        if torch.is_tensor(result.thresholds[layer]): axes[0].axhline(tr['threshold'], ls='--', color=color, lw=0.8)  # its own θ
+    if torch.is_tensor(result.thresholds[layer]): axes[0].plot([], [], ls='--', color='k', lw=0.8, label='threshold θ of each neuron')
+    else: axes[0].axhline(result.thresholds[layer], ls='--', color='k', lw=0.8, label='threshold θ')
+    axes[0].axhline(0, color='gray', lw=0.6)
     axes[0].set_ylabel('membrane V'); axes[0].legend(fontsize=8, loc='upper right')
     axes[0].set_title(f'{layer_label(layer)}: membrane (▲ +1 spike, ▼ −1 spike)', fontsize=10)
     axes[1].set_ylabel('spike count S'); axes[1].set_xlabel('time step')

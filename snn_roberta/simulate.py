@@ -156,7 +156,7 @@ def _result(chunks, probe, quiet_after, max_steps):
     cat = lambda d: {n: torch.cat(v) for n, v in d.items() if v}
     return SimulationResult(per_step[-1], per_step, steps, converged, cat(probe.counts), dict(probe.sizes),
                             cat(probe.spikes), cat(probe.currents),
-                            {n: m.threshold.item() for n, m in probe.neurons.items()})
+                            {n: m.threshold.item() if m.threshold.ndim == 0 else m.threshold.detach().cpu() for n, m in probe.neurons.items()})
 
 # %% ../nbs/07_simulate.ipynb #689d7469
 @dataclass
