@@ -8,16 +8,16 @@ __all__ = ['CONFIG_DIR', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'PER_CHANNEL_CONFIG', 
            'TransformConfig', 'load_transform_config', 'with_speed']
 
 # %% ../nbs/04_config.ipynb #e7ffeeb8
-import copy, re, importlib.util
+import copy, re, sys
 from dataclasses import dataclass
 from pathlib import Path
 import yaml
-from .quantizer import check_level
+from .quantizer import DEFAULT_LEVEL, check_level
 from .neuron import check_max_spikes
 from .operators import check_bias_steps
 
 # %% ../nbs/04_config.ipynb #dfb0bc12
-CONFIG_DIR = Path(importlib.util.find_spec('snn_roberta').origin).parent / 'configs'
+CONFIG_DIR = Path(sys.modules[check_level.__module__].__file__).parent / 'configs'   # beside the package's own modules
 DEFAULT_CONFIG = CONFIG_DIR / 'transform_cfg.yaml'
 BERT_CONFIG = CONFIG_DIR / 'bert_transform_cfg.yaml'
 PER_CHANNEL_CONFIG = CONFIG_DIR / 'transform_cfg_per_channel.yaml'             # one step per feature where there is a feature axis
@@ -48,7 +48,7 @@ def _check_speed_keys(section, key, cfg, where):
         if k in cfg and section != allowed[0] and not (section == 'snn_transformer_config_fc' and key == allowed[1]):
             raise ValueError(f"{where}: {k} does nothing here; put it on {allowed[0]} or snn_transformer_config_fc -> {allowed[1]!r}")
     if 'max_spikes_per_step' in cfg: check_max_spikes(cfg['max_spikes_per_step'], f"{where}: max_spikes_per_step")
-    if 'bias_steps' in cfg: check_bias_steps(cfg['bias_steps'], cfg.get('level', 32), f"{where}: bias_steps")
+    if 'bias_steps' in cfg: check_bias_steps(cfg['bias_steps'], cfg.get('level', DEFAULT_LEVEL), f"{where}: bias_steps")
 
 # %% ../nbs/04_config.ipynb #f2d25927
 def _check_entry(section, key, entry):
@@ -63,6 +63,7 @@ def _check_entry(section, key, entry):
     valid = TYPE_NAMES[key] if SECTIONS[section] == 'type' else NAMES[section]
     if name not in valid:
         raise ValueError(f"{where}: unknown name {name!r}; valid names here: {sorted(valid)}")
+    if section != 'snn_transformer_config_fc' or key == 'linear': cfg.setdefault('level', DEFAULT_LEVEL)   # modules with a level
     if 'level' in cfg:
         try: check_level(cfg['level'])
         except ValueError as e: raise ValueError(f"{where}: {e}") from None
@@ -131,7 +132,8 @@ def load_transform_config(path_or_dict=None, # YAML path, a mapping, a `Transfor
     if isinstance(path_or_dict, (str, Path)):
         path = Path(path_or_dict)
         if not path.exists(): raise FileNotFoundError(f"transform config {str(path)!r} not found; the default is at {DEFAULT_CONFIG}")
-        raw = yaml.safe_load(path.read_text())
+        try: raw = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
     else: raw = copy.deepcopy(path_or_dict)
     if not isinstance(raw, dict): raise ValueError(f"a transform config is a mapping of sections, got {type(raw).__name__}")
     unknown = set(raw) - set(SECTIONS)

@@ -11,17 +11,17 @@ import copy, json
 from pathlib import Path
 import torch
 from torch import nn
-from .quantizer import LSQInteger
+from .quantizer import DEFAULT_LEVEL, LSQInteger
 from .neuron import SpikingModule, STBIFNeuron
 from .operators import AccumulateDiff, MaskedSoftmax, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
 from .config import load_transform_config
 from .quantize import (QuantRobertaSelfAttention, QuantRobertaIntermediate, Matmul, match_modules,
-                                  quantize, calibrate, model_from_saved_config)
+                                  quantize, calibrate, model_from_saved_config, read_safetensors)
 
 # %% ../nbs/06_convert.ipynb #799ef076
 class SpikingRobertaSelfAttention(QuantRobertaSelfAttention):
     "SpikeZIP-TF self-attention: the quantized attention's `forward` over spiking parts."
-    def __init__(self, qattn:QuantRobertaSelfAttention, level:int=32,
+    def __init__(self, qattn:QuantRobertaSelfAttention, level:int=DEFAULT_LEVEL,
                  bias_steps:int|None=None, # steps that release the projections' bias (None: level)
                  max_spikes_per_step:int=1, # m of every neuron in the attention
                 ):
@@ -47,7 +47,7 @@ def _is_embeddings_block(m): return type(m).__name__.endswith('Embeddings')
 FC_CONVERSIONS = {  # type key -> (matches, build(module, name, parent, cfg))
     'embedding': (lambda m: isinstance(m, nn.Embedding) or _is_embeddings_block(m), lambda m, n, p, c: SpikingEmbedding(m)),
     'layernorm': (lambda m: isinstance(m, nn.LayerNorm), lambda m, n, p, c: AccumulateDiff(m)),
-    'linear': (lambda m: isinstance(m, nn.Linear), lambda m, n, p, c: UnfoldBiasLinear(m, c.get('level', 32), c.get('bias_steps'))),
+    'linear': (lambda m: isinstance(m, nn.Linear), lambda m, n, p, c: UnfoldBiasLinear(m, c.get('level', DEFAULT_LEVEL), c.get('bias_steps'))),
     'relu': (lambda m: isinstance(m, nn.ReLU), _relu),
     'lsqinteger': (lambda m: isinstance(m, LSQInteger), lambda m, n, p, c: STBIFNeuron.from_quantizer(m, c.get('max_spikes_per_step', 1))),
     'tanh': (lambda m: isinstance(m, nn.Tanh), lambda m, n, p, c: AccumulateDiff(m)),
@@ -86,6 +86,12 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
                    allow_uncalibrated:bool=False, # convert even if some quantizer still has its initial s = 1
                   ) -> nn.Module:
     "Stage 2: the spiking network (SNN). Each ST-BIF threshold is its quantizer's step; limits are copied."
+    if any(isinstance(m, SpikingModule) for m in qmodel.modules()):
+        raise ValueError("this model is already a spiking network (it holds ST-BIF neurons and spiking operators); "
+                         "convert_to_snn takes the QANN it came from")
+    if not any(isinstance(m, LSQInteger) for m in qmodel.modules()):
+        raise ValueError("convert_to_snn needs a quantized model (QANN), and this one has no LSQInteger quantizers: "
+                         "run quantize(model), then calibrate or fine-tune it, first")
     if config is None: config = getattr(getattr(qmodel, 'config', None), 'snn_transform_config', None)
     cfg = load_transform_config(config)
     raw = [n for n, m in qmodel.named_modules() if isinstance(m, LSQInteger) and not bool(m.initialized)]
@@ -103,7 +109,7 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
                                  "add its regex to quantization_config so it is quantized before conversion")
     snn = qmodel if inplace else copy.deepcopy(qmodel)
     for p, names in found.items():
-        for n in names: snn.set_submodule(n, SpikingRobertaSelfAttention(snn.get_submodule(n), cfg.snn_attn[p].get('level', 32),
+        for n in names: snn.set_submodule(n, SpikingRobertaSelfAttention(snn.get_submodule(n), cfg.snn_attn[p].get('level', DEFAULT_LEVEL),
                                                                 cfg.snn_attn[p].get('bias_steps'), cfg.snn_attn[p].get('max_spikes_per_step', 1)))
     _swap_by_type(snn, cfg.snn_fc)
     left = leftover_modules(snn)
@@ -127,12 +133,11 @@ def save_snn(snn:nn.Module, path) -> Path:
 
 def load_snn(path) -> nn.Module:
     "Load an SNN saved by `save_snn`."
-    from safetensors.torch import load_file
     path = Path(path)
     if not (path / SNN_MARKER).exists(): raise FileNotFoundError(f"{str(path)!r} is not a saved SNN (no {SNN_MARKER}); save one with save_snn")
     model, config = model_from_saved_config(path)
     snn = convert_to_snn(quantize(model, config.snn_transform_config, inplace=True), inplace=True, allow_uncalibrated=True)
-    state = load_file(str(path / SNN_WEIGHTS))
+    state = read_safetensors(path / SNN_WEIGHTS)
     dtype = next((v.dtype for v in state.values() if v.is_floating_point()), None)
     if dtype is not None: snn.to(dtype)
     snn.load_state_dict(state, strict=True)

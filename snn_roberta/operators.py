@@ -10,6 +10,7 @@ __all__ = ['AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', 'SpikeLayerNorm', 
 import torch
 import torch.nn.functional as F
 from torch import nn
+from .quantizer import DEFAULT_LEVEL
 from .neuron import SpikingModule, check_time_first, running_sum
 
 # %% ../nbs/02_operators.ipynb #6c6acc89
@@ -118,7 +119,7 @@ def check_bias_steps(bias_steps, level:int, where:str='bias_steps'):
 # %% ../nbs/02_operators.ipynb #13c1cb24
 class UnfoldBiasLinear(SpikingModule):
     "`nn.Linear` over time: `W x_t` on non-silent rows, plus `bias/B` during the first `B = bias_steps` steps."
-    def __init__(self, linear:nn.Linear, level:int=32,
+    def __init__(self, linear:nn.Linear, level:int=DEFAULT_LEVEL,
                  bias_steps:int|None=None, # B: steps that release the bias, 1..level (None: level)
                 ):
         super().__init__()

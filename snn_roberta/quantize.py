@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['QUANT_MODULES', 'Matmul', 'make_quantizer', 'QuantRobertaSelfAttention', 'QuantRobertaSelfOutput',
            'QuantRobertaOutput', 'QuantRobertaIntermediate', 'QuantRobertaClassificationHead', 'QuantBertPooler',
-           'QuantLinear', 'quant_class', 'match_modules', 'quantize', 'calibrate', 'load_state',
+           'QuantLinear', 'quant_class', 'match_modules', 'quantize', 'calibrate', 'read_safetensors', 'load_state',
            'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .quantizer import LSQInteger
+from .quantizer import DEFAULT_LEVEL, LSQInteger
 from .operators import MaskedSoftmax
 from .models import require_relu, model_inputs
 from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
@@ -36,7 +36,7 @@ def make_quantizer(name:str, # the quantizer's attribute name, e.g. 'dense_quan_
 class QuantRobertaSelfAttention(nn.Module):
     "RoBERTa/BERT self-attention with LSQ quantizers on Q, K, V, the attention probabilities and the context."
     quantizers = ('query_quan', 'key_quan', 'value_quan', 'attn_quan', 'context_quan')
-    def __init__(self, attn:nn.Module, level:int=32, per_channel=()):
+    def __init__(self, attn:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.num_attention_heads, self.attention_head_size = attn.num_attention_heads, attn.attention_head_size
         self.query, self.key, self.value, self.dropout = attn.query, attn.key, attn.value, attn.dropout
@@ -60,7 +60,7 @@ class QuantRobertaSelfAttention(nn.Module):
 class QuantRobertaSelfOutput(nn.Module):
     "dense → quantize → dropout → LayerNorm(· + residual) → quantize."
     quantizers = ('dense_quan', 'dense_quan_after_ln')
-    def __init__(self, out:nn.Module, level:int=32, per_channel=()):
+    def __init__(self, out:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.dense, self.dropout, self.LayerNorm = out.dense, out.dropout, out.LayerNorm
         self.dense_quan = make_quantizer('dense_quan', level, per_channel, out.dense.out_features)
@@ -77,7 +77,7 @@ class QuantRobertaOutput(QuantRobertaSelfOutput):
 class QuantRobertaIntermediate(nn.Module):
     "dense → ReLU → unsigned quantize."
     quantizers = ('dense_quan',)
-    def __init__(self, inter:nn.Module, level:int=32, per_channel=()):
+    def __init__(self, inter:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.dense, self.intermediate_act_fn = inter.dense, inter.intermediate_act_fn
         self.dense_quan = make_quantizer('dense_quan', level, per_channel, inter.dense.out_features, signed=False)
@@ -89,7 +89,7 @@ class QuantRobertaIntermediate(nn.Module):
 class QuantRobertaClassificationHead(nn.Module):
     "first token → dense → quantize → tanh → quantize → out_proj."
     quantizers = ('dense_quan', 'activation_quan')
-    def __init__(self, head:nn.Module, level:int=32, per_channel=()):
+    def __init__(self, head:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.dense, self.dropout, self.out_proj = head.dense, head.dropout, head.out_proj
         self.activation = nn.Tanh()
@@ -102,7 +102,7 @@ class QuantRobertaClassificationHead(nn.Module):
 class QuantBertPooler(nn.Module):
     "first token → dense → quantize → tanh → quantize."
     quantizers = ('dense_quan', 'activation_quan')
-    def __init__(self, pooler:nn.Module, level:int=32, per_channel=()):
+    def __init__(self, pooler:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.dense, self.activation = pooler.dense, nn.Tanh()
         self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, pooler.dense.out_features) for n in self.quantizers)
@@ -113,7 +113,7 @@ class QuantBertPooler(nn.Module):
 class QuantLinear(nn.Module):
     "A linear layer whose output is quantized."
     quantizers = ('linear_quan',)
-    def __init__(self, linear:nn.Linear, level:int=32, per_channel=()):
+    def __init__(self, linear:nn.Linear, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.linear, self.linear_quan = linear, make_quantizer('linear_quan', level, per_channel, linear.out_features)
     def forward(self, x): return self.linear_quan(self.linear(x))
@@ -149,6 +149,9 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
             ) -> nn.Module:
     "Stage 1: the quantized network (QANN), with LSQ quantizers in every module the config names."
     require_relu(model)
+    if done := [n for n, m in model.named_modules() if isinstance(m, LSQInteger)]:
+        raise ValueError(f"the model is already quantized ({len(done)} LSQInteger quantizers, e.g. {done[0]!r}); quantizing "
+                         "again would replace every calibrated or trained step: use it as it is, or quantize the float model")
     cfg = load_transform_config(config)
     found = match_modules(model, cfg.quantization)
     todo = [(name, cfg.quantization[p]['level'], cfg.quantization[p].get('per_channel', []))
@@ -186,13 +189,15 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
     device, training = next(qmodel.parameters()).device, qmodel.training
     qmodel.eval()
     for q in quantizers: q.start_calibration(); q.forward = _observe_only.__get__(q)
+    seen = 0
     try:
         for i, batch in enumerate(tqdm(batches, desc='calibrate', disable=not progress, total=max_batches)):
             if max_batches is not None and i >= max_batches: break
-            qmodel(**model_inputs(batch, device))
+            qmodel(**model_inputs(batch, device)); seen += 1
     finally:
         for q in quantizers: del q.forward; q.finish_calibration()
     qmodel.train(training)
+    if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; pass a few batches of real inputs")
     return qmodel
 
 # %% ../nbs/05_quantize.ipynb #1da0b6a1
@@ -204,19 +209,29 @@ def _weights_file(path):
     raise FileNotFoundError(f"no weights at {str(path)!r}: expected a weights file or a folder with model.safetensors "
                             "(as written by the Trainer or save_pretrained)")
 
+def read_safetensors(f) -> dict:
+    "The tensors of the safetensors file `f`, or one clear error if it is cut short or not safetensors."
+    from safetensors.torch import load_file
+    try: return load_file(str(f))
+    except Exception as e:  # safetensors' own error type: header too small, invalid JSON, ...
+        raise ValueError(f"{str(f)!r} is not a readable safetensors file ({' '.join(str(e).split())}); was it cut short? "
+                         "save it again") from None
+
 def load_state(path) -> dict:
     "A state dict from a weights file or a `save_pretrained` folder."
     f = _weights_file(path)
-    if f.suffix == '.safetensors':
-        from safetensors.torch import load_file
-        return load_file(str(f))
+    if f.suffix == '.safetensors': return read_safetensors(f)
     return torch.load(f, map_location='cpu', weights_only=True)
 
 # %% ../nbs/05_quantize.ipynb #b5bc9db3
 def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     "Load fine-tuned QANN weights (folder or file) into `qmodel`; every key must match."
     state = load_state(path)
-    missing, unexpected = qmodel.load_state_dict(state, strict=False)
+    try: missing, unexpected = qmodel.load_state_dict(state, strict=False)
+    except RuntimeError as e:  # size mismatches: weights of another width or depth
+        first = next((l.strip() for l in str(e).splitlines() if 'size mismatch' in l), str(e).splitlines()[0])
+        raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: {first}; were they saved from a model "
+                         "of the same size?") from None
     missing = [k for k in missing if not k.endswith(('position_ids', 'token_type_ids'))]
     if missing or unexpected:
         raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: missing {missing[:5]}, "
