@@ -22,7 +22,6 @@ import torch
 import matplotlib.pyplot as plt
 import datasets
 from datasets import DatasetDict
-import yaml
 from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
                           HfArgumentParser, Trainer, TrainingArguments, set_seed)
 from transformers.trainer_utils import get_last_checkpoint
@@ -192,7 +191,7 @@ def check_args(model_args, data_args, training_args):
     _check_model_path(model_args, data_args); _check_numbers(model_args)
     if model_args.transform_config:
         try: load_transform_config(model_args.transform_config)
-        except (OSError, ValueError, yaml.YAMLError) as e: raise CliError(f"--transform_config: {one_line(e)}") from None
+        except (OSError, ValueError) as e: raise CliError(f"--transform_config: {one_line(e)}") from None
     if not (training_args.do_train or training_args.do_eval or model_args.convert_to_snn):
         raise CliError("nothing to do: pass --do_train, --do_eval and/or --convert_to_snn")
     check_output_dir(training_args)

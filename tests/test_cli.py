@@ -104,7 +104,7 @@ def bad_input_cases(tiny, tmp_path, base):
     q = ["--transform_config", CONFIG]
     return {  # name: (command, arguments, output folder, words the message must hold)
         "yaml syntax": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b1", "--transform_config", bad_yaml],
-                        tmp_path/"b1", ["--transform_config: while parsing"]),
+                        tmp_path/"b1", ["--transform_config:", "bad.yaml is not valid YAML"]),
         "weights of another width": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b2", *q,
                                      "--model_weights_path", wide], tmp_path/"b2", ["could not load the QANN weights", "size"]),
         "truncated weights": (RUN_GLUE, [*base, "--task_name", "mrpc", "--output_dir", tmp_path/"b3", *q, "--model_weights_path",
