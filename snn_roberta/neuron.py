@@ -40,7 +40,9 @@ class SpikingModule(nn.Module):
     def multi_step(self, x_seq, *args, **kwargs): raise NotImplementedError
 
 # %% ../nbs/01_neuron.ipynb #f4d7c7d3
-def check_time_first(x_seq, name:str='input'):
+def check_time_first(x_seq, # a time-first input `[T, B, ...]`
+                     name:str='input', # what to call it in the error
+                    ):
     "Raise unless `x_seq` has a time axis in front of a batch axis: `[T, B, ...]`."
     if x_seq.ndim < 2:
         raise ValueError(f"multi_step expects a time-first tensor [T, B, ...]; the {name} has shape {tuple(x_seq.shape)}. "
@@ -48,20 +50,25 @@ def check_time_first(x_seq, name:str='input'):
     return x_seq.shape[0]
 
 # %% ../nbs/01_neuron.ipynb #7394ced3
-def set_time_steps(model:nn.Module, time_steps:int|None):
+def set_time_steps(model:nn.Module, # a network with spiking modules inside
+                   time_steps:int|None, # T: inputs are folded `[T*B, ...]`; None: one step per call
+                  ):
     "Tell every `SpikingModule` in `model` that inputs are folded `[T*B, ...]` (or one step when `None`)."
     for m in model.modules():
         if isinstance(m, SpikingModule): m.time_steps = time_steps
     return model
 
-def reset_net(model:nn.Module):
+def reset_net(model:nn.Module, # a network with spiking modules inside
+             ):
     "Reset every `SpikingModule` in `model`: the next call is time step 0."
     for m in model.modules():
         if isinstance(m, SpikingModule): m.reset()
     return model
 
 # %% ../nbs/01_neuron.ipynb #c04ee3a8
-def running_sum(x_seq, start=None):
+def running_sum(x_seq, # `[T, ...]` values per time step
+                start=None, # the sum before step 0 (`X_{-1}`), or None for zero
+               ):
     "`start + cumsum(x_seq, 0)`, computed one time step at a time into one new tensor."
     out = torch.empty_like(x_seq)
     if start is None: out[0] = x_seq[0]
@@ -115,7 +122,14 @@ class STBIFNeuron(SpikingModule):
         return f"threshold={theta}, neg_min={int(self.neg_min)}, pos_max={int(self.pos_max)}" + (f", max_spikes_per_step={m}" if m > 1 else "")
 
 # %% ../nbs/01_neuron.ipynb #c82b4233
-def reference_step(membrane, spike_count, x, threshold, pos_max, neg_min, max_spikes:int=1):
+def reference_step(membrane, # V before the step
+                   spike_count, # S before the step
+                   x, # the input current of this step
+                   threshold, # θ (a number, or one per feature)
+                   pos_max, # Q_p, the most positive spike count
+                   neg_min, # Q_n, the most negative spike count
+                   max_spikes:int=1, # m: spikes one step may emit
+                  ):
     "One literal ST-BIF step (charge, fire up to `max_spikes`, reset by subtraction); returns (membrane, spike_count, spike)."
     membrane = membrane + x                                                       # charge
     spike = (torch.floor(membrane / threshold).clamp(-max_spikes, max_spikes)    # fire k spikes, |k| <= m,
@@ -168,7 +182,10 @@ def _multi_step(self:STBIFNeuron, x_seq):
 STBIFNeuron.multi_step = _multi_step
 
 # %% ../nbs/01_neuron.ipynb #baf88dd4
-def run_until_quiet(neuron:STBIFNeuron, x_seq, max_extra:int=1000):
+def run_until_quiet(neuron:STBIFNeuron, # the neuron (its state is kept)
+                    x_seq, # `[T, ...]` input currents
+                    max_extra:int=1000, # give up after this many steps of zero input
+                   ):
     "Feed `x_seq` then zeros until no spike; returns (summed output, extra steps after the input ended)."
     total = neuron.multi_step(x_seq).sum(0)
     zero = torch.zeros_like(x_seq[:1])
@@ -179,7 +196,10 @@ def run_until_quiet(neuron:STBIFNeuron, x_seq, max_extra:int=1000):
     raise RuntimeError(f"neuron not quiet after {max_extra} steps")
 
 # %% ../nbs/01_neuron.ipynb #0bdaa736
-def neuron_trace(neuron:STBIFNeuron, x_seq, extra_steps:int=4,
+def neuron_trace(neuron:STBIFNeuron, # a neuron (reset first)
+                 x_seq, # input currents of one neuron, step by step (numbers)
+                 extra_steps:int=4, # steps of zero input after them
+
                  feature:int=0, # which feature to drive and watch, for a neuron with one θ per feature
                 ):
     "Membrane (after reset), spike and spike count of a one-neuron input sequence, step by step."
