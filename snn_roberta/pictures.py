@@ -79,20 +79,21 @@ def plot_spike_raster(result:SimulationResult, # a simulation run with `record=T
     size = max(2.5, min(7, 300 / max(T, len(labels), 1)))
     for sign, marker, color, name in [(1, '^', 'tab:red', '+1 spike'), (-1, 'v', 'tab:blue', '−1 spike')]:
         t, row = torch.nonzero(s == sign, as_tuple=True)
+        t = t + 1                                                                 # step t+1: numbered like the accuracy curve
         ax.plot(t.numpy(), row.numpy(), ls='none', marker=marker, ms=size, color=color, label=f'{name} ({int(len(t))})')
         t, row = torch.nonzero(s * sign > 1, as_tuple=True)                       # graded spikes of size k >= 2
         if len(t):
-            k = (s[t, row].long() * sign).numpy()
+            k, t = (s[t, row].long() * sign).numpy(), t + 1
             ax.scatter(t.numpy(), row.numpy(), s=(size * (1 + k ** 0.5)) ** 2, marker=marker, color=f'dark{color[4:]}',
                        label=f'{name[0]}2…{name[0]}{k.max()} graded ({len(t)})')
             for ti, ri, ki in zip(t.tolist(), row.tolist(), k.tolist()):
                 ax.annotate(str(ki), (ti, ri), ha='center', va='center', fontsize=5, color='white')
-    ax.set_xlim(-0.5, T - 0.5); ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0.5, T + 0.5); ax.set_ylim(len(labels) - 0.5, -0.5)
     every = max(1, len(labels) // 16)
     ax.set_yticks(range(0, len(labels), every), labels[::every], fontsize=7)
     tok = f', token {token}' if token is not None else ''
     n = result.spikes[layer][0].numel() // (result.spikes[layer].shape[-2] if token is not None else 1)
-    ax.set_title(f'{layer_label(layer)}{tok}: {len(labels)} of {n} neurons, steps 0–{len(s) - 1}', fontsize=10)
+    ax.set_title(f'{layer_label(layer)}{tok}: {len(labels)} of {n} neurons, steps 1–{len(s)}', fontsize=10)
     ax.set_xlabel('time step'); ax.set_ylabel('neuron')
     ax.legend(loc='upper right', fontsize=8, framealpha=0.9)
     return ax
