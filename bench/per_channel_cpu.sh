@@ -12,14 +12,15 @@ step() { name=$1; shift; s=$(date +%s); echo "== $name start $(date -u +%H:%M): 
 step sens python bench/quant_sensitivity.py --model $R/float --pairs 200 --granularity both --no_spared --out bench/results/quant_sensitivity_per_channel.md
 step cal_tensor snn-run-glue --model_name_or_path $R/float $COMMON --do_eval --transform_config $PT --output_dir $R/cal_tensor
 step cal_channel snn-run-glue --model_name_or_path $R/float $COMMON --do_eval --transform_config $PC --output_dir $R/cal_channel
+step steps_stats bash -c "python bench/per_channel_steps.py | grep '^|' > $R/steps_stats.md"
 step qann_channel snn-run-glue --model_name_or_path $R/float $COMMON --do_train --do_eval --transform_config $PC --learning_rate 2e-5 --num_train_epochs 2 --output_dir $R/qann_channel
 step snn_channel snn-run-glue --model_name_or_path $R/float $COMMON --do_eval --transform_config $PC --model_weights_path $R/qann_channel --convert_to_snn --max_eval_samples 32 --snn_batch_size 16 --snn_dtype float64 --output_dir $R/snn_channel
 for L in 8 16 64; do
   step cal_channel_L$L snn-run-glue --model_name_or_path $R/float $COMMON --do_eval --transform_config bench/runs/configs/bert_pc_L$L.yaml --output_dir $R/cal_channel_L$L
 done
+step qann_tensor snn-run-glue --model_name_or_path $R/float $COMMON --do_train --do_eval --transform_config $PT --learning_rate 2e-5 --num_train_epochs 2 --output_dir $R/qann_tensor
 for L in 8 16 32 64; do
   C=bench/runs/configs/bert_pc_L$L.yaml; [ $L = 32 ] && C=$PC
   step snn_cal_channel_L$L snn-run-glue --model_name_or_path $R/float $COMMON --do_eval --transform_config $C --convert_to_snn --max_eval_samples 8 --snn_batch_size 8 --snn_dtype float64 --snn_max_steps 1024 --output_dir $R/snn_cal_channel_L$L
 done
-step qann_tensor snn-run-glue --model_name_or_path $R/float $COMMON --do_train --do_eval --transform_config $PT --learning_rate 2e-5 --num_train_epochs 2 --output_dir $R/qann_tensor
 echo "== all done $(date -u +%H:%M)" >> $R/plan_times.txt

@@ -80,6 +80,8 @@ def main():
     steps = runs / 'steps_stats.md'
     if steps.exists():
         lines += ['', '## The steps calibration picks (`python bench/per_channel_steps.py`)', '', *steps.read_text().splitlines()]
+    notes = ROOT / 'bench' / 'per_channel_findings.md'   # the reading of the tables, written by hand
+    if notes.exists(): lines += notes.read_text().splitlines()
     lines += ['', '## Commands and wall times', '']
     lines += [f'- {n} ({v[0]} UTC, {v[2] / 60:.1f} min, exit {v[3]}): `{v[1]}`' for n, v in t.items()]
     Path(args.out).write_text('\n'.join(lines) + '\n')
