@@ -38,3 +38,14 @@ def test_unknown_name_is_an_attribute_error():
     try: snn.no_such_thing
     except AttributeError as e: assert "no_such_thing" in str(e)
     else: raise AssertionError("no error")
+
+
+def test_imports_from_the_folder_that_holds_the_clone(tmp_path):
+    "Run from the folder holding the clone (named like the package), `snn_roberta` is a namespace package there:"
+    " the stage modules must still find their files (the configs beside them)."
+    from pathlib import Path
+    repo = Path(__file__).resolve().parents[1]
+    (tmp_path/"snn_roberta").symlink_to(repo, target_is_directory=True)
+    out = subprocess.run([sys.executable, "-c", "import snn_roberta.convert, snn_roberta.config as c; print(c.DEFAULT_CONFIG.is_file())"],
+                         cwd=tmp_path, capture_output=True, text=True, env={**__import__('os').environ, "PYTHONPATH": ""})
+    assert out.returncode == 0 and out.stdout.strip() == "True", out.stderr[-2000:]
