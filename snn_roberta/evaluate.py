@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['dataset_batches', 'process_shard', 'pad_steps', 'score_tolerance', 'snn_metrics', 'EvalProgress',
-           'EvaluationCallback', 'ProgressBar', 'evaluate_snn', 'condense']
+           'EvaluationCallback', 'ProgressBar', 'evaluate_snn']
 
 # %% ../nbs/11_evaluate.ipynb #e11a0004
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from .models import MODEL_INPUTS, model_inputs
 from .simulate import (SimulationResult, simulate, score_per_step, agreement_per_step, decision_steps)
-from .measure import OpsProbe, OpsReport, ops_report
+from .measure import OpsProbe, OpsReport, ops_report, condense
 from .glue import get_glue_task, compute_glue_metrics, glue_floor
 
 # %% ../nbs/11_evaluate.ipynb #e11a0007
@@ -242,13 +242,6 @@ def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
     return progress.metrics
 
 # %% ../nbs/11_evaluate.ipynb #e11a0031
-def condense(*reports:OpsReport) -> OpsReport:
-    "The counts of `reports` summed over steps and examples: the same `totals()` and `summary()`, a few numbers per operator."
-    total = lambda name, dims: {n: sum(getattr(r, name)[n].sum(dims) for r in reports).reshape(*[1] * len(dims), -1)
-                                for n in getattr(reports[0], name)}
-    return OpsReport(total("snn", (0, 1)), total("ann", (0,)), reports[0].kinds, total("spike_counts", (0, 1)),
-                     dict(reports[0].neurons), torch.cat([r.steps for r in reports]))
-
 def _cost(costs, preset) -> dict:
     "Per-example operation counts and energy of the SNN and the float network over every batch's counts, prefixed `snn_`/`ann_`."
     summary = condense(*costs).summary(preset)

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FUNCTION_OPS', 'ENERGY_PRESETS', 'GRADED_SPIKE_COSTS', 'GRADED_SPIKE_COST', 'OP_RULES', 'energy', 'input_events',
            'linear_ops', 'matmul_ops', 'accumulate_ops', 'embedding_ops', 'op_kind', 'module_ops', 'block_of',
-           'OpsReport', 'OpsProbe', 'ops_report', 'synaptic_ops']
+           'OpsReport', 'OpsProbe', 'ops_report', 'synaptic_ops', 'condense']
 
 # %% ../nbs/08_measure.ipynb #b231f4ce
 from dataclasses import dataclass
@@ -303,3 +303,11 @@ def _repr(self:OpsReport):
     return head + self.to_pandas(by='block').to_string(float_format=lambda v: f"{v:,.4g}")
 
 OpsReport.__repr__ = _repr
+
+# %% ../nbs/08_measure.ipynb #m08a0004
+def condense(*reports:OpsReport) -> OpsReport:
+    "The counts of `reports` summed over steps and examples: the same `totals()` and `summary()`, a few numbers per operator."
+    total = lambda name, dims: {n: sum(getattr(r, name)[n].sum(dims) for r in reports).reshape(*[1] * len(dims), -1)
+                                for n in getattr(reports[0], name)}
+    return OpsReport(total("snn", (0, 1)), total("ann", (0,)), reports[0].kinds, total("spike_counts", (0, 1)),
+                     dict(reports[0].neurons), torch.cat([r.steps for r in reports]))
