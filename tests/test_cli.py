@@ -68,8 +68,10 @@ def test_convert_and_simulate(trained, tmp_path):
     "Evaluation with the fine-tuned weights, converted to an SNN and simulated, through the console script."
     out = tmp_path/"snn_run"
     command = [shutil.which("snn-run-glue")] if shutil.which("snn-run-glue") else RUN_GLUE
-    run_ok(["--model_name_or_path", trained, *COMMON, "--do_eval", "--transform_config", CONFIG,
-            "--model_weights_path", trained, "--convert_to_snn", "--output_dir", out], command)
+    _, err = run_ok(["--model_name_or_path", trained, *COMMON, "--do_eval", "--transform_config", CONFIG,
+                     "--model_weights_path", trained, "--convert_to_snn", "--output_dir", out], command)
+    # a log, not a terminal: no progress bars (the tokenizer's `Map: ...%|` bars included), no escape codes
+    assert "\r" not in err and "\x1b" not in err and "%|" not in err and "pin_memory" not in err, err[-2000:]
     ev = read_results(out)
     assert ev["eval_snn_agreement"] == 1.0
     assert ev["eval_accuracy"] == ev["eval_qann_accuracy"] and ev["eval_f1"] == ev["eval_qann_f1"]
