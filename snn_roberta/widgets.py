@@ -56,12 +56,12 @@ class ConversionDashboard(EvaluationCallback):
         self.float_acc, self.qann_acc, self.token, self.max_neurons, self.floor = float_acc, qann_acc, token, max_neurons, floor
         self.stages = widgets.HTML(stage_html(None))
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description='waiting')
-        self.status = widgets.Label('')
+        self.status = widgets.Label('', layout=widgets.Layout(width='100%'))  # a row of its own: long lines fit
         self.layer = widgets.Dropdown(description='layer', options=[], layout=widgets.Layout(width='420px'))
         self.step = widgets.IntSlider(value=1, min=1, max=1, description='time steps', continuous_update=False)
         self.controls = widgets.HBox([self.layer, self.step], layout=widgets.Layout(display='none'))  # shown with a recording
         self.raster_out, self.curve_out, self.ops = widgets.Output(), widgets.Output(), widgets.HTML('')
-        self.widget = widgets.VBox([widgets.HTML('<b>SNN conversion</b>'), self.stages, widgets.HBox([self.progress, self.status]),
+        self.widget = widgets.VBox([widgets.HTML('<b>SNN conversion</b>'), self.stages, self.progress, self.status,
                                     self.controls, self.raster_out, self.curve_out, self.ops])
         self.result, self.raster_fig, self.drawn, self._holding = None, None, {}, False
         self.curve, self.agree_curve, self.chunk_calls, self.batches_done = torch.zeros(0), None, 0, 0
