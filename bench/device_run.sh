@@ -104,7 +104,7 @@ fi
 if [[ " $STAGES " == *" glue "* ]]; then
   stamp "GLUE tasks start"
   ( if [ -n "${QUICK:-}" ]; then export QUICK=1; else export MAX_TRAIN=20000 FLOAT_EPOCHS=3 QANN_EPOCHS=2 SNN_ALL=1 SNN_BATCH=128; fi
-    RUNS=$W/glue DISTILL_TASKS=mrpc,sst2 LANES="sst2 mrpc,rte,wnli stsb cola" THREADS=2 \
+    RUNS=$W/glue DISTILL_TASKS=mrpc,sst2 LANES="${GLUE_LANES:-sst2 mrpc,rte,wnli stsb cola}" THREADS=2 \
       timeout ${GLUE_TIMEOUT:-540} bash bench/glue_minilm.sh
     $PY bench/glue_table.py --runs $W/glue --out $W/glue/glue_minilm.md --machine "one $DEV device ($(nvidia-smi \
       --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)), one process per lane") > $W/glue_progress.log 2>&1 &
@@ -121,9 +121,12 @@ tail -25 $W/pytest.log; grep -E "^(E   |FAILED)" $W/pytest.log | head -40
 stamp "tests done"
 fi
 
-[ ${#PIDS[@]} -gt 0 ] && wait "${PIDS[@]}"; stamp "MRPC recipes done"
+[ ${#PIDS[@]} -gt 0 ] && wait "${PIDS[@]}"; stamp "background stages done"
 kill $SYNC 2>/dev/null; sync_out
-for r in $W/*/progress.log; do echo "== $r"; tail -4 $r; done
-$PY bench/results_table.py --combine $W/*/mrpc_results.json --out $W/mrpc_results_combined.md >/dev/null && sync_out \
-    && grep "^|" $W/mrpc_results_combined.md
+if [[ " $STAGES " == *" recipes "* ]]; then
+  for r in $W/*/progress.log; do echo "== $r"; tail -4 $r; done
+  $PY bench/results_table.py --combine $W/*/mrpc_results.json --out $W/mrpc_results_combined.md >/dev/null && sync_out \
+      && grep "^|" $W/mrpc_results_combined.md
+fi
+if [[ " $STAGES " == *" glue "* ]]; then tail -3 $W/glue_progress.log; grep "^| [A-Z]" $W/glue/glue_minilm.md; fi
 stamp "end"

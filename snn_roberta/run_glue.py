@@ -698,8 +698,12 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
         if args.kind == "tiny-roberta":   # the tokenizer learns from every sentence, pairs taken apart
             texts = [s for x in task_texts([task.name], args.data_dir) for s in ((x,) if isinstance(x, str) else x)]
         else: texts = task_texts(tasks, args.data_dir, args.max_distill_samples) if tasks else []
+        progress = sys.stderr.isatty()   # progress bars in a log file are escape codes
+        if not progress:   # and no escape-coded load report ("new classifier head" is what a new model has)
+            datasets.disable_progress_bars(); transformers.utils.logging.disable_progress_bar()
+            logging.getLogger("transformers.modeling_utils").addFilter(_NoLoadReport())
         make_model(args.kind, out, task.num_labels, texts, bool(tasks), args.distill_epochs, args.distill_lr,
-                   args.distill_batch_size, record={"tasks": list(tasks)})
+                   args.distill_batch_size, progress=progress, record={"tasks": list(tasks)})
     except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line(e)}")
     print(f"saved {args.kind} to {out}: use --model_name_or_path {out}"
           + (f" --transform_config {BERT_CONFIG}" if args.kind == "minilm-relu" else ""))

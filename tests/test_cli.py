@@ -183,6 +183,16 @@ def test_bad_input(tiny, tmp_path):
         if out != full: assert not out.exists(), name
 
 
+def test_make_model_in_a_log(tmp_path):
+    "`snn-make-model --kind minilm-relu` with a short distillation, its output going to a log: a model folder, no bars."
+    out = tmp_path/"minilm"
+    make = [sys.executable, "-c", "from snn_roberta.run_glue import make_model_main; make_model_main()"]
+    stdout, err = run_ok(["--kind", "minilm-relu", "--output_dir", out, "--distill_tasks", "mrpc", "--max_distill_samples", "8",
+                          "--distill_batch_size", "4"], make)
+    assert f"saved minilm-relu to {out}" in stdout and (out/"config.json").exists() and (out/"distillation.json").exists()
+    assert "\r" not in err and "\x1b" not in err and "%|" not in err and "LOAD REPORT" not in err, err[-2000:]
+
+
 def test_examples_config_is_the_default():
     assert (REPO/"examples"/"transform_cfg.yaml").read_text() == CONFIG.read_text()
     assert "snn_roberta.run_glue import main" in (REPO/"examples"/"run_glue.py").read_text()
