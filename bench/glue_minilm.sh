@@ -10,7 +10,7 @@
 #   snn    the fine-tuned QANN converted and simulated in float64 on the first SNN_N dev examples of each task (below;
 #          SNN_ALL=1: the whole dev set); float and QANN are scored on the whole dev set.
 # Tasks run in LANES (space-separated lanes, comma-separated tasks), one process per lane, THREADS torch threads each.
-#   bash bench/glue_minilm.sh            # CPU: about 80 min per lane on a 2-core machine
+#   bash bench/glue_minilm.sh            # CPU: 47 min on a 2-core machine (both lanes, bench/results/glue_minilm.md)
 #   python bench/glue_table.py           # -> bench/results/glue_minilm.md (rerun any time: partial runs show)
 #   RUNS=/tmp/g QUICK=1 bash bench/glue_minilm.sh   # smoke test: 32 training and 16 dev examples, 4 simulated
 # GPU (bench/device_run.sh, STAGES=glue): RUNS=... MAX_TRAIN=20000 FLOAT_EPOCHS=3 QANN_EPOCHS=2 SNN_ALL=1 SNN_BATCH=128
