@@ -287,6 +287,10 @@ class _NoLoadReport(logging.Filter):
     "Drop transformers' load report (a wide table with terminal escape codes) from the log."
     def filter(self, record): return "LOAD REPORT" not in record.getMessage()
 
+def _no_progress_bars():
+    "Turn off datasets' and transformers' progress bars (loading, tokenizing, saving): in a log they are escape codes."
+    datasets.disable_progress_bars(); transformers.utils.logging.disable_progress_bar()
+
 def _names(keys, n=4) -> str:
     keys = sorted(keys)
     return ", ".join(keys[:n]) + (f" and {len(keys) - n} more" if len(keys) > n else "")
@@ -536,8 +540,7 @@ def run(model_args, data_args, training_args) -> dict:
     sync_processes(training_args)
     for note in plan.notes: logger.warning(note)
     set_seed(training_args.seed)
-    if training_args.disable_tqdm:   # the data loading, tokenizing and saving bars too
-        datasets.disable_progress_bars(); transformers.utils.logging.disable_progress_bar()
+    if training_args.disable_tqdm: _no_progress_bars()   # the Trainer's bars are off: the others too
     raw, tokenizer, model = load_stage(plan, data_args, model_args.ignore_mismatched_sizes, training_args.seed)  # load
     if data_args.overwrite_cache: datasets.disable_caching()
     data, collator = preprocess_glue(raw, tokenizer, plan.task.name, data_args.max_seq_length), DataCollatorWithPadding(tokenizer)
@@ -700,8 +703,7 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
         else: texts = task_texts(tasks, args.data_dir, args.max_distill_samples) if tasks else []
         progress = sys.stderr.isatty()   # progress bars in a log file are escape codes
         if not progress:   # and no escape-coded load report ("new classifier head" is what a new model has)
-            datasets.disable_progress_bars(); transformers.utils.logging.disable_progress_bar()
-            logging.getLogger("transformers.modeling_utils").addFilter(_NoLoadReport())
+            _no_progress_bars(); logging.getLogger("transformers.modeling_utils").addFilter(_NoLoadReport())
         make_model(args.kind, out, task.num_labels, texts, bool(tasks), args.distill_epochs, args.distill_lr,
                    args.distill_batch_size, progress=progress, record={"tasks": list(tasks)})
     except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line(e)}")
