@@ -4,9 +4,10 @@ and every command with its wall time. Rerun at any time: a task still running sh
 
     python bench/glue_table.py [--runs bench/runs/glue] [--out bench/results/glue_minilm.md]
 """
-import argparse, json, re
+import argparse, json
 from pathlib import Path
 from snn_roberta.glue import default_glue_dir, glue_floor, load_glue
+from per_channel_table import times   # the same plan_times*.txt logs
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ("cola", "sst2", "mrpc", "stsb", "rte", "wnli")
@@ -24,16 +25,6 @@ PUBLISHED = [("SpikeLM (Xing et al., ICML 2024, arXiv:2406.03287)", {"mrpc": 78.
 def load(d):
     f = Path(d)/"eval_results.json"
     return json.loads(f.read_text()) if f.exists() else None
-
-
-def times(runs: Path) -> dict:
-    "{step: (start HH:MM, command, seconds, exit code)} from every lane's plan_times_*.txt."
-    out, cmd = {}, {}
-    for f in sorted(runs.glob("plan_times_*.txt")):
-        for line in f.read_text().splitlines():
-            if m := re.match(r"== (\S+) start (\S+): (.*)", line): cmd[m[1]] = (m[2], m[3])
-            elif (m := re.match(r"== (\S+) rc=(\d+) (\d+) s", line)) and m[1] in cmd: out[m[1]] = (*cmd[m[1]], int(m[3]), int(m[2]))
-    return out
 
 
 def fmt(v, d=3): return "" if v is None else f"{v:.{d}f}"

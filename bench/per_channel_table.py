@@ -12,10 +12,9 @@ def load(d):
     return json.loads(f.read_text()) if f.exists() else None
 
 def times(runs):
-    "{step: (start HH:MM, seconds, command)} from plan_times.txt."
+    "{step: (start HH:MM, command, seconds, exit code)} from plan_times.txt (or each lane's plan_times_*.txt)."
     out, cmd = {}, {}
-    f = runs / 'plan_times.txt'
-    for line in (f.read_text().splitlines() if f.exists() else []):
+    for line in (l for f in sorted(Path(runs).glob('plan_times*.txt')) for l in f.read_text().splitlines()):
         m = re.match(r'== (\S+) start (\S+): (.*)', line)
         if m: cmd[m[1]] = (m[2], m[3]); continue
         m = re.match(r'== (\S+) rc=(\d+) (\d+) s', line)
