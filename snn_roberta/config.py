@@ -28,8 +28,8 @@ SECTIONS = {'quantization_config': 'regex', 'snn_transformer_config_attn': 'rege
 NAMES = {'quantization_config': {'lsqinteger'}, 'snn_transformer_config_attn': {'zip_tf'},
          'snn_transformer_config_fc': {'zip_tf', 'unfold_bias', 'identity', 'st_bif'}}
 TYPE_NAMES = {'embedding': {'zip_tf'}, 'layernorm': {'zip_tf'}, 'linear': {'unfold_bias'}, 'relu': {'identity'},
-              'lsqinteger': {'st_bif'}, 'tanh': {'zip_tf'}}
-DEFAULT_TYPES = {'tanh': {'config': {'name': 'zip_tf'}}}
+              'lsqinteger': {'st_bif'}, 'tanh': {'zip_tf'}, 'gelu': {'zip_tf'}, 'pair_head': {'zip_tf'}}
+DEFAULT_TYPES = {'tanh': {'config': {'name': 'zip_tf'}}, 'pair_head': {'config': {'name': 'zip_tf'}}}
 NEURON_TYPES = {'ST-BIF'}
 
 # %% ../nbs/04_config.ipynb #pc4a0002

@@ -15,6 +15,7 @@ from .quantizer import DEFAULT_LEVEL, LSQInteger
 from .neuron import SpikingModule, STBIFNeuron
 from .operators import AccumulateDiff, MaskedSoftmax, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
 from .config import load_transform_config
+from .models import GELU_CLASSES, PairHead
 from .quantize import (QuantRobertaSelfAttention, QuantRobertaIntermediate, Matmul, match_modules,
                                   quantize, calibrate, model_from_saved_config, read_safetensors)
 
@@ -51,11 +52,14 @@ FC_CONVERSIONS = {  # type key -> (matches, build(module, name, parent, cfg))
     'relu': (lambda m: isinstance(m, nn.ReLU), _relu),
     'lsqinteger': (lambda m: isinstance(m, LSQInteger), lambda m, n, p, c: STBIFNeuron.from_quantizer(m, c.get('max_spikes_per_step', 1))),
     'tanh': (lambda m: isinstance(m, nn.Tanh), lambda m, n, p, c: AccumulateDiff(m)),
+    'gelu': (lambda m: isinstance(m, GELU_CLASSES), lambda m, n, p, c: AccumulateDiff(m)),
+    'pair_head': (lambda m: isinstance(m, PairHead), lambda m, n, p, c: AccumulateDiff(m)),
 }
 
 # %% ../nbs/06_convert.ipynb #009274d4
 NOT_SPIKING = {LSQInteger: 'lsqinteger', Matmul: 'snn_transformer_config_attn', MaskedSoftmax: 'snn_transformer_config_attn',
-               nn.Linear: 'linear', nn.LayerNorm: 'layernorm', nn.Embedding: 'embedding', nn.Tanh: 'tanh', nn.ReLU: 'relu'}
+               nn.Linear: 'linear', nn.LayerNorm: 'layernorm', nn.Embedding: 'embedding', nn.Tanh: 'tanh', nn.ReLU: 'relu',
+               PairHead: 'pair_head', **{c: 'gelu' for c in GELU_CLASSES}}
 
 def leftover_modules(model:nn.Module) -> dict:
     "Modules outside any spiking wrapper that would break equivalence: `{name: config entry that converts it}`."

@@ -190,11 +190,18 @@ def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
                     task:str, # the GLUE task name
                     max_seq_length=128, # longer inputs are truncated
                     padding=False, # False: pad per batch in the collator; "max_length": pad to `max_seq_length`
+                    siamese:bool=False, # a siamese model: each sentence of a pair alone, the two side by side (`pack_pairs`)
                    ) -> DatasetDict:
     "Tokenize a GLUE `DatasetDict` for the `Trainer`: token ids, `labels`, no text."
     t = get_glue_task(task)
+    encode = tokenizer
+    if siamese:
+        if len(t.text_keys) != 2: raise ValueError(f"a siamese head compares the two sentences of a pair, and {t.name} has "
+                                                   "one: make the model with pooling 'mean' but without siamese")
+        from snn_roberta.models import pack_pairs   # here: the data-only user need not import torch
+        encode = lambda *texts, **kwargs: pack_pairs(tokenizer, *texts, **kwargs)
     def tokenize(batch):
-        return tokenizer(*[batch[k] for k in t.text_keys], truncation=True, max_length=max_seq_length, padding=padding)
+        return encode(*[batch[k] for k in t.text_keys], truncation=True, max_length=max_seq_length, padding=padding)
     tokenized = dataset_dict.map(tokenize, batched=True, remove_columns=list(t.text_keys))
     tokenized = tokenized.rename_column("label", "labels")
     if t.is_regression: tokenized = tokenized.cast_column("labels", Value("float32"))

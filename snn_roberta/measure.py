@@ -17,7 +17,8 @@ from .operators import AccumulateDiff, SpikingMatmul, SpikingEmbedding, UnfoldBi
 from .simulate import SimulationProbe, SimulationResult, simulate, spike_rates
 
 # %% ../nbs/08_measure.ipynb #4ba0b781
-FUNCTION_OPS = {'LayerNorm': 5, 'MaskedSoftmax': 5, 'Softmax': 5, 'Tanh': 1}   # c_f: MACs per element of f
+FUNCTION_OPS = {'LayerNorm': 5, 'MaskedSoftmax': 5, 'Softmax': 5, 'Tanh': 1, 'GELUActivation': 8, 'GELU': 8,
+                'NewGELUActivation': 8, 'PairHead': 4}   # c_f: MACs per element of f
 
 # %% ../nbs/08_measure.ipynb #8179ebb3
 ENERGY_PRESETS = {  # picojoules per operation, 45 nm CMOS (Horowitz, ISSCC 2014)
@@ -132,7 +133,7 @@ OP_RULES = {UnfoldBiasLinear: 'linear', SpikingMatmul: 'matmul', AccumulateDiff:
 def op_kind(module:nn.Module) -> str:
     "The name an operator is reported under: linear, matmul, embedding, or the accumulated function (softmax, layernorm, tanh)."
     kind = next((k for t, k in OP_RULES.items() if isinstance(module, t)), None)
-    if kind == 'accumulate': return type(module.fn).__name__.lower().replace('masked', '')
+    if kind == 'accumulate': return type(module.fn).__name__.lower().replace('masked', '').replace('activation', '').replace('new', '')
     return kind
 
 def module_ops(module:nn.Module, # an operator of `OP_RULES`

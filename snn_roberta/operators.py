@@ -27,9 +27,10 @@ class AccumulateDiff(SpikingModule):
 
     def multi_step(self, x_seq, *fn_args):
         check_time_first(x_seq)
-        if self.accumulated is None: self.accumulated = self.emitted = torch.zeros_like(x_seq[0])
+        if self.accumulated is None: self.accumulated = torch.zeros_like(x_seq[0])
         X = running_sum(x_seq, self.accumulated)
         Y = self.fn(X, *fn_args)
+        if self.emitted is None: self.emitted = torch.zeros_like(Y[0])   # f may change the last axis (a pair head)
         self.accumulated = X[-1].clone(); del X    # keep one step, not the whole chunk (a view would keep X alive)
         changed = x_seq.any(-1, keepdim=True)
         if not bool(changed.all()):

@@ -16,7 +16,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from .quantizer import DEFAULT_LEVEL, LSQInteger
 from .operators import MaskedSoftmax
-from .models import require_relu, model_inputs
+from .models import require_relu, model_inputs, model_class, TokenPooling, PairHead
 from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
 
 # %% ../nbs/05_quantize.ipynb #fc9cd0fe
@@ -75,41 +75,54 @@ class QuantRobertaOutput(QuantRobertaSelfOutput):
 
 # %% ../nbs/05_quantize.ipynb #0179435c
 class QuantRobertaIntermediate(nn.Module):
-    "dense → ReLU → unsigned quantize."
+    "dense → ReLU → unsigned quantize (GELU: a signed one, since GELU dips below 0)."
     quantizers = ('dense_quan',)
     def __init__(self, inter:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
         self.dense, self.intermediate_act_fn = inter.dense, inter.intermediate_act_fn
-        self.dense_quan = make_quantizer('dense_quan', level, per_channel, inter.dense.out_features, signed=False)
+        self.dense_quan = make_quantizer('dense_quan', level, per_channel, inter.dense.out_features,
+                                         signed=not isinstance(inter.intermediate_act_fn, nn.ReLU))
 
     def forward(self, hidden_states):
         return self.dense_quan(self.intermediate_act_fn(self.dense(hidden_states)))
 
 # %% ../nbs/05_quantize.ipynb #22db414d
 class QuantRobertaClassificationHead(nn.Module):
-    "first token → dense → quantize → tanh → quantize → out_proj."
+    "pooled vector → dense → quantize → tanh → quantize → out_proj (siamese: the pooled pair → its `PairHead`)."
     quantizers = ('dense_quan', 'activation_quan')
     def __init__(self, head:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
+        self.pool = getattr(head, 'pool', None) or TokenPooling('cls')
         self.dense, self.dropout, self.out_proj = head.dense, head.dropout, head.out_proj
-        self.activation = nn.Tanh()
-        self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, head.dense.out_features) for n in self.quantizers)
+        if self.dense is not None:
+            self.activation = nn.Tanh()
+            self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, head.dense.out_features)
+                                                     for n in self.quantizers)
 
     def forward(self, features, **kwargs):
-        x = self.dense_quan(self.dense(self.dropout(features[:, 0, :])))
+        x = self.dropout(self.pool(features))
+        if self.dense is None: return self.out_proj(x)
+        x = self.dense_quan(self.dense(x))
         return self.out_proj(self.dropout(self.activation_quan(self.activation(x))))
 
+# %% ../nbs/05_quantize.ipynb #5359e46e
 class QuantBertPooler(nn.Module):
-    "first token → dense → quantize → tanh → quantize."
+    "pooled vector → dense → quantize → tanh → quantize (siamese: the pooled pair as it is)."
     quantizers = ('dense_quan', 'activation_quan')
     def __init__(self, pooler:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
-        self.dense, self.activation = pooler.dense, nn.Tanh()
-        self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, pooler.dense.out_features) for n in self.quantizers)
+        self.pool, self.dense = getattr(pooler, 'pool', None) or TokenPooling('cls'), pooler.dense
+        if self.dense is not None:
+            self.activation = nn.Tanh()
+            self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, pooler.dense.out_features)
+                                                     for n in self.quantizers)
 
     def forward(self, hidden_states):
-        return self.activation_quan(self.activation(self.dense_quan(self.dense(hidden_states[:, 0]))))
+        x = self.pool(hidden_states)
+        if self.dense is None: return x
+        return self.activation_quan(self.activation(self.dense_quan(self.dense(x))))
 
+# %% ../nbs/05_quantize.ipynb #9c9102b9
 class QuantLinear(nn.Module):
     "A linear layer whose output is quantized."
     quantizers = ('linear_quan',)
@@ -143,16 +156,16 @@ def match_modules(model:nn.Module, patterns) -> dict:
     return found
 
 # %% ../nbs/05_quantize.ipynb #d4bcf24d
-def quantize(model:nn.Module, # a Hugging Face model with ReLU activations
+def quantize(model:nn.Module, # a Hugging Face model with ReLU (or, where the config converts it, GELU) activations
              config=None, # transform config: path, mapping or `TransformConfig` (default: the tutorial's)
              inplace:bool=False, # modify `model` itself instead of a copy
             ) -> nn.Module:
     "Stage 1: the quantized network (QANN), with LSQ quantizers in every module the config names."
-    require_relu(model)
+    cfg = load_transform_config(config)
+    require_relu(model, gelu='gelu' in cfg.snn_fc)
     if done := [n for n, m in model.named_modules() if isinstance(m, LSQInteger)]:
         raise ValueError(f"the model is already quantized ({len(done)} LSQInteger quantizers, e.g. {done[0]!r}); quantizing "
                          "again would replace every calibrated or trained step: use it as it is, or quantize the float model")
-    cfg = load_transform_config(config)
     found = match_modules(model, cfg.quantization)
     todo = [(name, cfg.quantization[p]['level'], cfg.quantization[p].get('per_channel', []))
             for p, names in found.items() for name in names]
@@ -244,7 +257,7 @@ def model_from_saved_config(path):
     config = transformers.AutoConfig.from_pretrained(path)
     if getattr(config, 'snn_transform_config', None) is None:
         raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or spiking model")
-    return getattr(transformers, config.architectures[0])(config), config
+    return model_class(config)(config), config   # pooled heads come back pooled
 
 def load_quantized(path) -> nn.Module:
     "Rebuild a QANN saved with `save_pretrained`: base model from its config, then quantize, then weights."

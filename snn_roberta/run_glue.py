@@ -28,7 +28,7 @@ from transformers.trainer_utils import get_last_checkpoint
 
 # %% ../nbs/13_run_glue.ipynb #fbe93b93
 from .quantizer import LSQInteger
-from .models import MODEL_KINDS, DistillationTrainer, load_teacher, make_model
+from .models import MODEL_KINDS, POOLINGS, DistillationTrainer, load_teacher, make_model, load_classifier
 from .config import BERT_CONFIG, DEFAULT_CONFIG, load_transform_config
 from .quantize import quantize, calibrate, load_quantized_weights, load_state
 from .convert import SNN_MARKER, convert_to_snn, save_snn
@@ -312,7 +312,7 @@ def load_model(name:str, # Hub id or local folder
     hf_logger.addFilter(quiet)   # its load report: a wide table in escape codes; `_report_load` says it in one line
     try:
         tokenizer = AutoTokenizer.from_pretrained(name)
-        model, info = AutoModelForSequenceClassification.from_pretrained(
+        model, info = load_classifier(   # the class the saved config asks for: a pooled head comes back pooled
             name, num_labels=task.num_labels, ignore_mismatched_sizes=ignore_mismatched_sizes, output_loading_info=True,
             dtype=torch.float32)  # train float32 weights even from a half-precision checkpoint (--bf16 is autocast)
     except (OSError, ValueError) as e:
@@ -543,7 +543,9 @@ def run(model_args, data_args, training_args) -> dict:
     if training_args.disable_tqdm: _no_progress_bars()   # the Trainer's bars are off: the others too
     raw, tokenizer, model = load_stage(plan, data_args, model_args.ignore_mismatched_sizes, training_args.seed)  # load
     if data_args.overwrite_cache: datasets.disable_caching()
-    data, collator = preprocess_glue(raw, tokenizer, plan.task.name, data_args.max_seq_length), DataCollatorWithPadding(tokenizer)
+    data = preprocess_glue(raw, tokenizer, plan.task.name, data_args.max_seq_length,
+                           siamese=getattr(model.config, 'siamese', False))
+    collator = DataCollatorWithPadding(tokenizer)
     trainer = make_trainer(model, training_args, plan.task, data, tokenizer, collator, _teacher(plan, model_args, model),
                            model_args.kd_logits, model_args.kd_hidden)
     metrics, progress = {}, not training_args.disable_tqdm and training_args.local_process_index == 0
@@ -686,6 +688,10 @@ def _make_model_parser() -> argparse.ArgumentParser:
     p.add_argument("--distill_lr", type=float, default=1e-4, help="peak learning rate of the distillation")
     p.add_argument("--distill_batch_size", type=int, default=64, help="texts per distillation step")
     p.add_argument("--max_distill_samples", type=int, default=None, help="use only the first N distillation texts")
+    p.add_argument("--pooling", default="cls", choices=POOLINGS, help="what the classifier reads: cls (the first "
+                   "token) or mean (the masked mean of all tokens, as sentence encoders like MiniLM were trained)")
+    p.add_argument("--siamese", action="store_true", help="pair tasks: encode each sentence alone and compare the "
+                   "two mean vectors (needs --pooling mean)")
     return p
 
 def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
@@ -698,6 +704,10 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
     tasks = tuple(x for x in args.distill_tasks.split(",") if x)
     try:
         task = get_glue_task(args.task_name)
+        if args.siamese and args.pooling != "mean": raise ValueError("--siamese compares mean-pooled sentence vectors: "
+                                                                     "add --pooling mean")
+        if args.siamese and len(task.text_keys) != 2:
+            raise ValueError(f"--siamese compares the two sentences of a pair, and {task.name} has one: drop --siamese")
         if args.kind == "tiny-roberta":   # the tokenizer learns from every sentence, pairs taken apart
             texts = [s for x in task_texts([task.name], args.data_dir) for s in ((x,) if isinstance(x, str) else x)]
         else: texts = task_texts(tasks, args.data_dir, args.max_distill_samples) if tasks else []
@@ -705,7 +715,8 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
         if not progress:   # and no escape-coded load report ("new classifier head" is what a new model has)
             _no_progress_bars(); logging.getLogger("transformers.modeling_utils").addFilter(_NoLoadReport())
         make_model(args.kind, out, task.num_labels, texts, bool(tasks), args.distill_epochs, args.distill_lr,
-                   args.distill_batch_size, progress=progress, record={"tasks": list(tasks)})
+                   args.distill_batch_size, progress=progress, record={"tasks": list(tasks)}, pooling=args.pooling,
+                   siamese=args.siamese)
     except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line(e)}")
     print(f"saved {args.kind} to {out}: use --model_name_or_path {out}"
           + (f" --transform_config {BERT_CONFIG}" if args.kind == "minilm-relu" else ""))
