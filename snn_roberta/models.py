@@ -522,7 +522,7 @@ def load_teacher(path, # folder of a float model fine-tuned on the task
     return teacher
 
 # %% ../nbs/03_models.ipynb #d95c3385
-MODEL_KINDS = ("tiny-roberta", "minilm-relu")
+MODEL_KINDS = ("tiny-roberta", "minilm-relu", "minilm")   # minilm: GELU as trained (a config with a gelu entry)
 
 def _distil_minilm(model, tokenizer, num_labels, texts, epochs, lr, batch_size, progress) -> dict:
     "Distil the GELU MiniLM into `model` (ReLU) on `texts`; what was done, for `distillation.json`."
@@ -537,7 +537,7 @@ def _distil_minilm(model, tokenizer, num_labels, texts, epochs, lr, batch_size, 
                 device=str(device), seconds=round(time.time() - start, 1))
 
 # %% ../nbs/03_models.ipynb #m3a1b2c7
-def make_model(kind:str, # 'tiny-roberta' or 'minilm-relu'
+def make_model(kind:str, # 'tiny-roberta', 'minilm-relu' or 'minilm' (GELU, as trained)
                output_dir, # folder to save model and tokenizer in
                num_labels:int=2, # classes of the classifier head; 1 means regression
                texts=(), # tiny-roberta: tokenizer training text; minilm-relu with `distill`: distillation text
@@ -550,7 +550,7 @@ def make_model(kind:str, # 'tiny-roberta' or 'minilm-relu'
                pooling:str='cls', # what the head reads: 'cls' (the first token) or 'mean' (all tokens)
                siamese:bool=False, # pair tasks: encode each sentence alone and compare the two (needs pooling='mean')
               ) -> Path:
-    "Save a model folder to start from offline: a tiny ReLU RoBERTa, or MiniLM-L6 with ReLU (optionally distilled)."
+    "Save a model folder to start from offline: a tiny ReLU RoBERTa, MiniLM-L6 with ReLU (optionally distilled) or GELU."
     if kind not in MODEL_KINDS: raise ValueError(f"unknown model kind {kind!r}; valid kinds: {', '.join(MODEL_KINDS)}")
     if siamese and check_pooling(pooling) != 'mean': raise ValueError("a siamese head compares mean-pooled sentence "
                                                                       "vectors: use pooling='mean' with siamese=True")
@@ -564,7 +564,8 @@ def make_model(kind:str, # 'tiny-roberta' or 'minilm-relu'
         if pooling != 'cls' or siamese:
             with_pooling(load_classifier(output_dir), pooling, siamese).save_pretrained(output_dir)
         return Path(output_dir)
-    model, tokenizer = minilm_relu(num_labels, pooling=pooling, siamese=siamese)
+    make = minilm_relu if kind == "minilm-relu" else minilm
+    model, tokenizer = make(num_labels, pooling=pooling, siamese=siamese)
     if distill:
         done = _distil_minilm(model, tokenizer, num_labels, texts, distill_epochs, distill_lr, distill_batch_size, progress)
         Path(output_dir).mkdir(parents=True, exist_ok=True)

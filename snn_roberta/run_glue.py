@@ -29,7 +29,7 @@ from transformers.trainer_utils import get_last_checkpoint
 # %% ../nbs/13_run_glue.ipynb #fbe93b93
 from .quantizer import LSQInteger
 from .models import MODEL_KINDS, POOLINGS, DistillationTrainer, load_teacher, make_model, load_classifier
-from .config import BERT_CONFIG, DEFAULT_CONFIG, load_transform_config
+from .config import BERT_CONFIG, BERT_PER_CHANNEL_CONFIG, DEFAULT_CONFIG, load_transform_config
 from .quantize import quantize, calibrate, load_quantized_weights, load_state
 from .convert import SNN_MARKER, convert_to_snn, save_snn
 from .pictures import plot_accuracy_per_step
@@ -719,7 +719,8 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
                    siamese=args.siamese)
     except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line(e)}")
     print(f"saved {args.kind} to {out}: use --model_name_or_path {out}"
-          + (f" --transform_config {BERT_CONFIG}" if args.kind == "minilm-relu" else ""))
+          + {"minilm-relu": f" --transform_config {BERT_CONFIG}",
+             "minilm": f" --transform_config {BERT_PER_CHANNEL_CONFIG} (it converts GELU)"}.get(args.kind, ""))
 
 # %% ../nbs/13_run_glue.ipynb #45ae483b
 if __name__ == "__main__" and "ipykernel" not in sys.modules and "execnb" not in sys.modules: main()
