@@ -2,8 +2,8 @@
 # One GPU session, as run through the device tool (an H200 lent for a few minutes), from the repo root:
 #   1. the SNN speed benchmark on CUDA (alone on the GPU, so its times are clean);
 #   2. MiniLM-L6-ReLU on MRPC through `bench/results_table.py`, three recipes side by side in the background;
-#      with STAGES=glue, MiniLM-L6-ReLU on every GLUE task with a training split through `bench/glue_minilm.sh`
-#      (training sets up to 20,000 examples, the whole dev sets simulated; table in runs.tgz: glue/glue_minilm.md);
+#      with STAGES=glue, MiniLM-L6 on every GLUE task with a training split through `bench/glue_minilm.sh`
+#      (every training example, the whole dev sets simulated; table in runs.tgz: glue/glue_minilm.{md,json});
 #   3. meanwhile the integration and CLI tests with SNN_ROBERTA_TEST_DEVICE=cuda.
 # Inputs are carried in .carry/ (git-ignored): whl/ (packages the GPU image lacks), glue/ (mrpc, sst2 from
 # ../shared/data/glue) and minilm/ (all-MiniLM-L6-v2 saved in float16 to fit the transfer limit; it is loaded
@@ -103,10 +103,10 @@ fi
 # ---- 2b. GLUE beyond MRPC (STAGES=glue): every task with a training split, up to 20,000 training examples, whole dev sets
 if [[ " $STAGES " == *" glue "* ]]; then
   stamp "GLUE tasks start"
-  ( if [ -n "${QUICK:-}" ]; then export QUICK=1; else export MAX_TRAIN=20000 FLOAT_EPOCHS=3 QANN_EPOCHS=2 SNN_ALL=1 SNN_BATCH=128; fi
-    RUNS=$W/glue DISTILL_TASKS=mrpc,sst2 LANES="${GLUE_LANES:-sst2 mrpc,rte,wnli stsb cola}" THREADS=2 \
+  ( if [ -n "${QUICK:-}" ]; then export QUICK=1; else export FULL=1 SNN_N=0; fi
+    RUNS=$W/glue LANES="${GLUE_LANES:-sst2 mrpc,rte,wnli stsb cola}" THREADS=2 \
       timeout ${GLUE_TIMEOUT:-540} bash bench/glue_minilm.sh
-    $PY bench/glue_table.py --runs $W/glue --out $W/glue/glue_minilm.md --machine "one $DEV device ($(nvidia-smi \
+    $PY bench/glue_table.py --runs $W/glue --out $W/glue/glue_minilm --machine "one $DEV device ($(nvidia-smi \
       --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)), one process per lane") > $W/glue_progress.log 2>&1 &
   PIDS+=($!)
 fi

@@ -4,6 +4,7 @@
 # bench/results/glue_minilm.{json,md} and the benchmarks page. One recipe per task (RECIPE below: pooling, training
 # examples, epochs, learning rates, sequence length), chosen for a 2-core CPU.
 #   KIND=minilm        all-MiniLM-L6-v2 as trained (GELU, converted as it is); KIND=minilm-relu: GELU swapped for ReLU
+#   FULL=1             train on every training example of every task (the RECIPE column 'train' caps SST-2 on a CPU)
 #   SNN_N=64           simulate the first SNN_N dev examples of each task (0: the whole dev set); float and QANN are
 #                      always scored on the whole dev set
 #   LANES              space-separated lanes of comma-separated tasks, one process per lane, THREADS torch threads each
@@ -39,8 +40,9 @@ lane() {
   log=$R/plan_times_${1//,/_}.txt
   for t in ${1//,/ }; do
     read pooling siamese train fe flr qe qlr seq <<< "${RECIPE[$t]}"
+    [ -n "${FULL:-}" ] && train=0
     [ -n "${QUICK:-}" ] && train=32 fe=1 qe=1
-    line="KIND=$KIND $t ${RECIPE[$t]} SNN_N=$SNN_N SNN_DTYPE=$SNN_DTYPE QUICK=${QUICK:-}"
+    line="KIND=$KIND $t ${RECIPE[$t]} SNN_N=$SNN_N SNN_DTYPE=$SNN_DTYPE QUICK=${QUICK:-}${FULL:+ FULL=1}"
     S=""; [ $siamese = siamese ] && S="--siamese"
     TRAIN=""; [ "$train" != 0 ] && TRAIN="--max_train_samples $train"
     C="--task_name $t --max_seq_length $seq --seed 42 --overwrite_output_dir --disable_tqdm true
@@ -62,5 +64,5 @@ lane() {
   done
   echo "== lane done $(date -u +%H:%M)" >> $log
 }
-echo "KIND=$KIND SNN_N=$SNN_N SNN_DTYPE=$SNN_DTYPE THREADS=$OMP_NUM_THREADS LANES=\"$LANES\" QUICK=${QUICK:-}" > $R/settings.txt
+echo "KIND=$KIND SNN_N=$SNN_N SNN_DTYPE=$SNN_DTYPE FULL=${FULL:-} THREADS=$OMP_NUM_THREADS LANES=\"$LANES\" QUICK=${QUICK:-}" > $R/settings.txt
 for l in $LANES; do lane $l & done; wait
