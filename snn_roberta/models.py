@@ -240,6 +240,7 @@ class PooledBertPooler(nn.Module):
         x = self.pool(hidden_states)
         return x if self.dense is None else self.activation(self.dense(x))
 
+# %% ../nbs/03_models.ipynb #65972d18
 class PooledRobertaClassificationHead(nn.Module):
     "RoBERTa's classification head reading its vector through `pool` (siamese: `out_proj` is a `PairHead` on `[u, v]`)."
     def __init__(self, head:nn.Module, # a `RobertaClassificationHead` (dense, dropout, out_proj)
@@ -295,12 +296,14 @@ def _install_heads(model):
         pair = PairHead(width, model.config.num_labels) if siamese else None
         model.classifier = PooledRobertaClassificationHead(model.classifier, pool, pair)
 
+# %% ../nbs/03_models.ipynb #882aaa24
 class PooledBertForSequenceClassification(PooledMixin, BertForSequenceClassification):
     "`BertForSequenceClassification` whose pooler reads the vector `config.pooling` names (siamese: `config.siamese`)."
     def __init__(self, config):
         super().__init__(config)
         _install_heads(self); self.post_init()
 
+# %% ../nbs/03_models.ipynb #ee0fb097
 class PooledRobertaForSequenceClassification(PooledMixin, RobertaForSequenceClassification):
     "`RobertaForSequenceClassification` whose head reads the vector `config.pooling` names (siamese: `config.siamese`)."
     def __init__(self, config):
