@@ -1,0 +1,62 @@
+"""Issue 21, from the command line: nothing of the user's deleted, one run per output folder, half-written folders
+recognised, bad input refused with one line before anything is written. Each command runs in its own process."""
+import json, os, socket, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONFIG, ENV, RUN_GLUE, glue_dir
+
+pytestmark = pytest.mark.skipif(glue_dir() is None, reason="no local GLUE data (../shared/data/glue)")
+SMALL = ["--task_name", "mrpc", "--max_seq_length", "32", "--max_eval_samples", "8", "--seed", "42",
+         "--per_device_train_batch_size", "8", "--disable_tqdm", "true", "--report_to", "none"]
+
+
+def start(args, command=RUN_GLUE):
+    return subprocess.Popen([*command, *map(str, args)], env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish(proc, timeout=600):
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+def refused(args, *words, command=RUN_GLUE):
+    "Run a command that must be refused with one `error:` line holding `words`, no traceback; the line."
+    rc, _, err = finish(start(args, command))
+    lines = err.strip().splitlines()
+    assert rc == 1 and "Traceback" not in err and lines and lines[-1].startswith("error: "), (rc, err[-3000:])
+    for w in words: assert w in lines[-1], (w, lines[-1])
+    return lines[-1]
+
+
+def dead_pid():
+    p = subprocess.Popen(["true"]); p.wait()
+    return p.pid
+
+
+def test_overwrite_keeps_user_files(tiny, tmp_path):
+    "--overwrite_output_dir removes only the Trainer's checkpoints; a user's checkpoint-best/ and notes stay; a stale lock is taken over."
+    out = tmp_path/"out"; out.mkdir()
+    (out/"checkpoint-best").mkdir(); (out/"checkpoint-best"/"trainer_state.json").write_text("{}")
+    (out/"checkpoint-best"/"notes.txt").write_text("my best")
+    (out/"checkpoint-notes.txt").write_text("mine")
+    (out/"checkpoint-3").mkdir(); (out/"checkpoint-3"/"trainer_state.json").write_text("{}")   # an earlier run's
+    (out/".snn_roberta.lock").write_text(json.dumps(dict(pid=dead_pid(), host=socket.gethostname(), since="yesterday")))
+    rc, _, err = finish(start(["--model_name_or_path", tiny, *SMALL, "--do_train", "--max_train_samples", "8",
+                               "--num_train_epochs", "1", "--save_strategy", "no", "--output_dir", out, "--overwrite_output_dir"]))
+    assert rc == 0, err[-3000:]
+    assert "stale lock" in err and "keeping ['checkpoint-best', 'checkpoint-notes.txt']" in err, err[-3000:]
+    assert (out/"checkpoint-best"/"notes.txt").read_text() == "my best" and (out/"checkpoint-notes.txt").read_text() == "mine"
+    assert not (out/"checkpoint-3").exists() and not (out/".snn_roberta.lock").exists()
+    assert (out/"model.safetensors").exists() and not (out/".snn_roberta_incomplete").exists()
+
+
+def test_second_run_refused(tiny, tmp_path):
+    "A folder another live run writes into is refused with one line naming it, and nothing in it changes."
+    out = tmp_path/"busy"; out.mkdir()
+    lock = json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), since="now"))
+    (out/".snn_roberta.lock").write_text(lock)
+    refused(["--model_name_or_path", tiny, *SMALL, "--do_eval", "--output_dir", out, "--overwrite_output_dir"],
+            "is in use by another run", f"pid {os.getpid()}")
+    assert [p.name for p in out.iterdir()] == [".snn_roberta.lock"] and (out/".snn_roberta.lock").read_text() == lock
