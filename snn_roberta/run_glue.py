@@ -4,14 +4,15 @@
 
 # %% auto #0
 __all__ = ['logger', 'RENAMED_FLAGS', 'TUTORIAL_HELP', 'CHECKPOINT_NAME', 'TRAINER_FILES', 'LOCK_NAME', 'INCOMPLETE_MARKER',
-           'SUMMARY_METRICS', 'ModelArguments', 'DataArguments', 'GlueTrainingArguments', 'rewrite_argv', 'CliError',
-           'one_line', 'use_cpu_processes', 'parse_args', 'is_trainer_checkpoint', 'complete_checkpoints', 'lock_owner',
-           'acquire_output_lock', 'release_output_lock', 'writing', 'check_complete', 'check_output_dir', 'check_args',
-           'RunPlan', 'plan_run', 'load_task_data', 'load_model', 'transform_model', 'load_float_weights',
-           'calibrate_qann', 'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step',
-           'load_stage', 'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary',
-           'sync_processes', 'run_plan', 'run', 'main', 'task_argv', 'summary_line', 'summary_row', 'summary_markdown',
-           'tasks_on_disk', 'skip_reason', 'finetune_all_main', 'make_model_main']
+           'MODEL_TYPES', 'TOKENIZER_FILES', 'SUMMARY_METRICS', 'ModelArguments', 'DataArguments',
+           'GlueTrainingArguments', 'rewrite_argv', 'CliError', 'one_line', 'use_cpu_processes', 'parse_args',
+           'is_trainer_checkpoint', 'complete_checkpoints', 'lock_owner', 'acquire_output_lock', 'release_output_lock',
+           'writing', 'check_complete', 'check_output_dir', 'check_model_folder', 'check_args', 'RunPlan', 'plan_run',
+           'load_task_data', 'load_model', 'transform_model', 'load_float_weights', 'calibrate_qann',
+           'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step', 'load_stage',
+           'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary', 'sync_processes',
+           'run_plan', 'run', 'main', 'task_argv', 'summary_line', 'summary_row', 'summary_markdown', 'tasks_on_disk',
+           'skip_reason', 'finetune_all_main', 'make_model_main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
 import argparse, contextlib, copy, fnmatch, json, logging, os, re, shutil, socket, sys, time
@@ -262,6 +263,63 @@ def _check_folders(model_args, training_args):
                        ("--teacher_model_path", model_args.teacher_model_path),
                        ("--resume_from_checkpoint", training_args.resume_from_checkpoint)):
         if path and Path(path).is_dir(): check_complete(path, flag)
+    for flag, path in (("--model_name_or_path", model_args.model_name_or_path), ("--teacher_model_path", model_args.teacher_model_path)):
+        if path and Path(path).is_dir() and not (Path(path)/SNN_MARKER).exists(): check_model_folder(path, flag)
+
+
+# %% ../nbs/13_run_glue.ipynb #b41e20ce
+MODEL_TYPES = ("roberta", "bert")
+TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"), ("vocab.txt",))
+
+def _read_config(folder:Path, flag:str) -> dict:
+    "The folder's config.json as a dict, refused in one line when unreadable or not a BERT/RoBERTa config."
+    try: cfg = json.loads((folder/"config.json").read_text())
+    except (OSError, ValueError) as e:
+        raise CliError(f"{flag} {str(folder)!r}: config.json is not readable JSON ({one_line(e)}); was it cut short? "
+                       "write the model folder again") from None
+    if not isinstance(cfg, dict) or cfg.get("model_type") not in MODEL_TYPES:
+        raise CliError(f"{flag} {str(folder)!r} is a {cfg.get('model_type') if isinstance(cfg, dict) else cfg!r} model; this "
+                       f"package converts {' and '.join(MODEL_TYPES)} models only")
+    return cfg
+
+def _weight_shapes(folder:Path, flag:str) -> dict:
+    "`{name: shape}` from the folder's model.safetensors header; pickle-only folders and cut files refused."
+    from safetensors import safe_open
+    f = folder/"model.safetensors"
+    if not f.is_file():
+        pickles = sorted(p.name for p in folder.iterdir() if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".ckpt"))
+        raise CliError(f"{flag} {str(folder)!r} has no model.safetensors" + (f", only pickle files {pickles}, which this package "
+                       "does not load (a pickle can run code); convert them to safetensors" if pickles else ""))
+    try:
+        with safe_open(str(f), "pt") as st: return {k: tuple(st.get_slice(k).get_shape()) for k in st.keys()}
+    except Exception as e: raise CliError(f"{flag}: {str(f)!r} is not a readable safetensors file ({one_line(e)}); was it "
+                                          "cut short? write the model folder again") from None
+
+
+# %% ../nbs/13_run_glue.ipynb #3dcf540e
+def check_model_folder(folder, # a local model folder (`--model_name_or_path`, `--teacher_model_path`)
+                       flag:str="--model_name_or_path", # its flag, for the message
+                      ):
+    "Refuse a model folder whose config, tokenizer or weights are missing, cut short, or do not fit each other."
+    folder = Path(folder)
+    cfg = _read_config(folder, flag)
+    if not any(all((folder/f).is_file() for f in files) for files in TOKENIZER_FILES):
+        raise CliError(f"{flag} {str(folder)!r} has no tokenizer files ({', or '.join(' + '.join(f) for f in TOKENIZER_FILES)}); "
+                       "save the tokenizer beside the model (tokenizer.save_pretrained) or write the folder again")
+    shapes = _weight_shapes(folder, flag)
+    with torch.device("meta"):
+        expected = AutoModelForSequenceClassification.from_config(transformers.AutoConfig.for_model(**cfg)).state_dict()
+    prefix = next((p for p in ("roberta.", "bert.") if any(k.startswith(p) for k in expected)), "")
+    wrong, missing = [], []
+    for k, v in expected.items():
+        saved = shapes.get(k, shapes.get(k.removeprefix(prefix)))
+        if saved is None: missing.append(k)
+        elif saved != tuple(v.shape) and not k.startswith("classifier."): wrong.append(f"{k}: weights {list(saved)}, config {list(v.shape)}")
+    if wrong: raise CliError(f"{flag} {str(folder)!r}: config.json does not fit the weights, {len(wrong)} tensors differ: "
+                             f"{'; '.join(wrong[:4])}{' ...' if len(wrong) > 4 else ''}; save config and weights together again")
+    layers = [k for k in missing if ".layer." in k]
+    if layers: raise CliError(f"{flag} {str(folder)!r}: config.json has {cfg.get('num_hidden_layers')} layers but the weights lack "
+                              f"{len(layers)} of the tensors it needs, e.g. {layers[0]}; save config and weights together again")
 
 
 # %% ../nbs/13_run_glue.ipynb #e3f1eaab
@@ -555,6 +613,9 @@ def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
                               plan.train, plan.calibration_examples, seed)
     except (OSError, ValueError) as e: raise CliError(one_line(e)) from None
     tokenizer, model = load_model(plan.model_path, plan.task, ignore_mismatched_sizes)
+    if len(tokenizer) > model.config.vocab_size:   # ids beyond the embedding table
+        raise CliError(f"the tokenizer of {plan.model_path!r} has {len(tokenizer)} tokens, more than the model's vocabulary "
+                       f"({model.config.vocab_size}); save the model's own tokenizer beside it")
     if plan.transform_config: model = transform_model(model, plan.transform_config, plan.weights_path)
     elif plan.weights_path: load_float_weights(model, plan.weights_path)
     _check_splits(plan, raw, data_args.data_dir)

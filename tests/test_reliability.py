@@ -60,3 +60,24 @@ def test_second_run_refused(tiny, tmp_path):
     refused(["--model_name_or_path", tiny, *SMALL, "--do_eval", "--output_dir", out, "--overwrite_output_dir"],
             "is in use by another run", f"pid {os.getpid()}")
     assert [p.name for p in out.iterdir()] == [".snn_roberta.lock"] and (out/".snn_roberta.lock").read_text() == lock
+
+
+def test_broken_model_folders(tiny, tmp_path):
+    "A model folder without tokenizer files, of another kind, or cut short is refused in one line, not evaluated."
+    import shutil
+    cases = {}
+    for name, change, words in [
+            ("no tokenizer", lambda f: [(f/n).unlink() for n in ("tokenizer.json", "vocab.json", "merges.txt") if (f/n).exists()],
+             ["has no tokenizer files"]),
+            ("gpt2", lambda f: (f/"config.json").write_text(json.dumps({**json.loads((f/"config.json").read_text()),
+                                                                       "model_type": "gpt2"})), ["is a 'gpt2' model"]),
+            ("cut config", lambda f: (f/"config.json").write_text((f/"config.json").read_text()[:30]), ["config.json is not readable JSON"]),
+            ("incomplete", lambda f: (f/".snn_roberta_incomplete").write_text("{}"), ["is incomplete: writing it was cut short"])]:
+        folder = Path(shutil.copytree(tiny, tmp_path/name.replace(" ", "_"))); change(folder)
+        cases[name] = (start(["--model_name_or_path", folder, *SMALL, "--do_eval", "--output_dir", tmp_path/f"o_{folder.name}"]), words)
+    for name, (proc, words) in cases.items():
+        rc, _, err = finish(proc)
+        lines = err.strip().splitlines()
+        assert rc == 1 and "Traceback" not in err and lines[-1].startswith("error: "), (name, err[-3000:])
+        for w in words: assert w in lines[-1], (name, lines[-1])
+    assert not any(p.name.startswith("o_") for p in tmp_path.iterdir())   # nothing written
