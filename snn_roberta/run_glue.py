@@ -7,15 +7,15 @@ __all__ = ['logger', 'RENAMED_FLAGS', 'TUTORIAL_HELP', 'CHECKPOINT_NAME', 'TRAIN
            'MODEL_TYPES', 'TOKENIZER_FILES', 'SUMMARY_METRICS', 'ModelArguments', 'DataArguments',
            'GlueTrainingArguments', 'rewrite_argv', 'CliError', 'one_line', 'use_cpu_processes', 'parse_args',
            'is_trainer_checkpoint', 'complete_checkpoints', 'lock_owner', 'acquire_output_lock', 'release_output_lock',
-           'writing', 'check_complete', 'check_output_dir', 'check_model_folder', 'check_args', 'RunPlan', 'plan_run',
-           'load_task_data', 'load_model', 'transform_model', 'load_float_weights', 'calibrate_qann',
-           'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step', 'load_stage',
-           'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary', 'sync_processes',
-           'run_plan', 'run', 'main', 'task_argv', 'summary_line', 'summary_row', 'summary_markdown', 'tasks_on_disk',
-           'skip_reason', 'finetune_all_main', 'make_model_main']
+           'writing', 'check_complete', 'check_output_dir', 'check_model_folder', 'check_count', 'check_positive',
+           'check_args', 'RunPlan', 'plan_run', 'load_task_data', 'load_model', 'transform_model', 'load_float_weights',
+           'calibrate_qann', 'glue_compute_metrics', 'split_suffix', 'simulate_splits', 'plot_snn_per_step',
+           'load_stage', 'evaluate_splits', 'log_metrics', 'make_trainer', 'save_snn_outputs', 'closing_summary',
+           'sync_processes', 'run_plan', 'run', 'main', 'task_argv', 'summary_line', 'summary_row', 'summary_markdown',
+           'tasks_on_disk', 'skip_reason', 'finetune_all_main', 'make_model_main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
-import argparse, contextlib, copy, fnmatch, json, logging, os, re, shutil, socket, sys, time
+import argparse, contextlib, copy, fnmatch, json, logging, math, os, re, shutil, socket, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -322,6 +322,37 @@ def check_model_folder(folder, # a local model folder (`--model_name_or_path`, `
                               f"{len(layers)} of the tensors it needs, e.g. {layers[0]}; save config and weights together again")
 
 
+# %% ../nbs/13_run_glue.ipynb #39bb60a2
+def check_count(value, # the flag's value
+                flag:str, # the flag, e.g. "--per_device_train_batch_size"
+                least:int=1, # the smallest value that makes sense
+               ):
+    "Refuse a count flag that is not a whole number >= `least`, naming the flag."
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise CliError(f"{flag} must be a whole number >= {least}, got {value!r}")
+
+def check_positive(value, flag:str, zero_ok:bool=False):
+    "Refuse a real-valued flag that is not finite and > 0 (>= 0 with `zero_ok`), naming the flag."
+    if not (math.isfinite(value) and (value >= 0 if zero_ok else value > 0)):
+        raise CliError(f"{flag} must be a finite number {'>= 0' if zero_ok else '> 0'}, got {value!r}")
+
+
+# %% ../nbs/13_run_glue.ipynb #227a3f61
+def _check_numbers(model_args, data_args, training_args):
+    "Every count and rate flag makes sense, checked by name before anything is loaded."
+    for flag in ("snn_max_steps", "snn_chunk_steps", "snn_batch_size", "calibration_batches"): check_count(getattr(model_args, flag), f"--{flag}")
+    check_count(data_args.max_seq_length, "--max_seq_length")
+    for flag in ("max_train_samples", "max_eval_samples"):
+        if getattr(data_args, flag) is not None: check_count(getattr(data_args, flag), f"--{flag}")
+    for flag in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps"):
+        check_count(getattr(training_args, flag), f"--{flag}")
+    check_count(training_args.seed, "--seed", least=0)
+    if training_args.do_train:
+        check_positive(training_args.learning_rate, "--learning_rate")
+        if training_args.max_steps <= 0: check_positive(training_args.num_train_epochs, "--num_train_epochs")
+    for flag in ("kd_logits", "kd_hidden"): check_positive(getattr(model_args, flag), f"--{flag}", zero_ok=True)
+
+
 # %% ../nbs/13_run_glue.ipynb #e3f1eaab
 def _is_path(name:str) -> bool:
     "A model name that can only be a local path (a Hub id is `name` or `owner/name`)."
@@ -338,18 +369,12 @@ def _check_model_path(model_args, data_args):
                        "snn_roberta.load_snn(path), or evaluate again from the QANN it came from: --model_weights_path "
                        f"{Path(name).parent} --transform_config ... --convert_to_snn")
     config = Path(name)/"config.json"
-    if data_args.max_seq_length < 1: raise CliError(f"--max_seq_length must be >= 1, got {data_args.max_seq_length}")
     if config.is_file():
         cfg = json.loads(config.read_text())
         limit = cfg.get("max_position_embeddings", 10**9) - (cfg.get("pad_token_id", 0) + 1 if cfg.get("model_type") == "roberta" else 0)
         if data_args.max_seq_length > limit:
             raise CliError(f"--max_seq_length {data_args.max_seq_length} is longer than the model {name!r} reads "
                            f"({limit} tokens); pass --max_seq_length {limit} or less")
-
-def _check_numbers(model_args):
-    "The simulation and calibration settings are positive whole numbers."
-    for flag in ("snn_max_steps", "snn_chunk_steps", "snn_batch_size", "calibration_batches"):
-        if getattr(model_args, flag) < 1: raise CliError(f"--{flag} must be >= 1, got {getattr(model_args, flag)}")
 
 def check_args(model_args, data_args, training_args):
     "Check the arguments before anything is loaded or written."
@@ -363,7 +388,7 @@ def check_args(model_args, data_args, training_args):
         if path and not Path(path).exists():
             raise CliError(f"--{flag} {path!r} does not exist; pass a folder a fine-tuning run wrote (its --output_dir, "
                            "or one of its checkpoint-N folders)" + (" or a model.safetensors file" if flag == "model_weights_path" else ""))
-    _check_folders(model_args, training_args); _check_model_path(model_args, data_args); _check_numbers(model_args)
+    _check_folders(model_args, training_args); _check_numbers(model_args, data_args, training_args); _check_model_path(model_args, data_args)
     if model_args.transform_config:
         try: load_transform_config(model_args.transform_config)
         except (OSError, ValueError) as e: raise CliError(f"--transform_config: {one_line(e)}") from None
