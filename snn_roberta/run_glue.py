@@ -23,7 +23,7 @@ from typing import Literal
 # %% ../nbs/13_run_glue.ipynb #f083cdab
 import torch
 import matplotlib.pyplot as plt
-import datasets, transformers
+import datasets, huggingface_hub, transformers
 from datasets import DatasetDict
 from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
                           HfArgumentParser, Trainer, TrainingArguments, set_seed)
@@ -263,7 +263,10 @@ def _check_folders(model_args, training_args):
                        ("--teacher_model_path", model_args.teacher_model_path),
                        ("--resume_from_checkpoint", training_args.resume_from_checkpoint)):
         if path and Path(path).is_dir(): check_complete(path, flag)
-    for flag, path in (("--model_name_or_path", model_args.model_name_or_path), ("--teacher_model_path", model_args.teacher_model_path)):
+    t = model_args.teacher_model_path
+    if t and not Path(t).expanduser().exists() and (_is_path(t) or _offline_missing(t)):
+        raise CliError(f"--teacher_model_path {t!r}: no such folder; pass the fine-tuned float model's folder")
+    for flag, path in (("--model_name_or_path", model_args.model_name_or_path), ("--teacher_model_path", t)):
         if path and Path(path).is_dir() and not (Path(path)/SNN_MARKER).exists(): check_model_folder(path, flag)
 
 
@@ -353,6 +356,14 @@ def _check_numbers(model_args, data_args, training_args):
     for flag in ("kd_logits", "kd_hidden"): check_positive(getattr(model_args, flag), f"--{flag}", zero_ok=True)
 
 
+# %% ../nbs/13_run_glue.ipynb #bd708687
+def _offline_missing(name:str) -> bool:
+    "Offline, a name that is neither a local folder nor a model in the Hub cache: a folder that is not there, not a Hub id."
+    if not huggingface_hub.constants.HF_HUB_OFFLINE: return False
+    try: return not isinstance(huggingface_hub.try_to_load_from_cache(name, "config.json"), str)
+    except Exception: return True   # not even a valid Hub id
+
+
 # %% ../nbs/13_run_glue.ipynb #e3f1eaab
 def _is_path(name:str) -> bool:
     "A model name that can only be a local path (a Hub id is `name` or `owner/name`)."
@@ -361,7 +372,7 @@ def _is_path(name:str) -> bool:
 def _check_model_path(model_args, data_args):
     "The model folder exists, is not a saved SNN, and reads `--max_seq_length` tokens."
     name = model_args.model_name_or_path
-    if _is_path(name) and not Path(name).expanduser().exists():
+    if not Path(name).expanduser().exists() and (_is_path(name) or _offline_missing(name)):
         raise CliError(f"--model_name_or_path {name!r}: no such folder; make one with `snn-make-model --kind tiny-roberta "
                        f"--output_dir {name}` (or --kind minilm-relu)")
     if (Path(name)/SNN_MARKER).exists():
@@ -378,6 +389,10 @@ def _check_model_path(model_args, data_args):
 
 def check_args(model_args, data_args, training_args):
     "Check the arguments before anything is loaded or written."
+    if data_args.data_dir and not Path(data_args.data_dir).is_dir():
+        raise CliError(f"--data_dir {data_args.data_dir!r} is not a folder; pass a local GLUE folder (one folder per task)")
+    try: default_glue_dir()
+    except OSError as e: raise CliError(one_line(e)) from None
     try: get_glue_task(data_args.task_name)
     except ValueError as e: raise CliError(one_line(e)) from None
     if model_args.convert_to_snn and not model_args.transform_config:
@@ -637,6 +652,7 @@ def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
     try: raw = load_task_data(plan.task, data_args.data_dir, data_args.max_train_samples, data_args.max_eval_samples,
                               plan.train, plan.calibration_examples, seed)
     except (OSError, ValueError) as e: raise CliError(one_line(e)) from None
+    logger.info(f"{plan.task.name} data read from {data_args.data_dir or default_glue_dir() or 'the Hugging Face Hub'}")
     tokenizer, model = load_model(plan.model_path, plan.task, ignore_mismatched_sizes)
     if len(tokenizer) > model.config.vocab_size:   # ids beyond the embedding table
         raise CliError(f"the tokenizer of {plan.model_path!r} has {len(tokenizer)} tokens, more than the model's vocabulary "
@@ -644,6 +660,10 @@ def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
     if plan.transform_config: model = transform_model(model, plan.transform_config, plan.weights_path)
     elif plan.weights_path: load_float_weights(model, plan.weights_path)
     _check_splits(plan, raw, data_args.data_dir)
+    for split, asked in (("train", data_args.max_train_samples), *((s, data_args.max_eval_samples) for s in plan.task.eval_splits)):
+        if asked and split in raw and len(raw[split]) < asked:
+            plan.notes.append(f"fewer {split} examples than asked: {len(raw[split])} of {asked} (the file has no more)")
+            logger.warning(plan.notes[-1])
     return raw, tokenizer, model
 
 # %% ../nbs/13_run_glue.ipynb #472d8068
@@ -701,6 +721,15 @@ def _remove_old_checkpoints(output_dir:Path):
     for p in old: shutil.rmtree(p)
 
 
+# %% ../nbs/13_run_glue.ipynb #f6ab4a1a
+def _settled(metrics:dict) -> str:
+    "How the simulation ended: quiet after its mean number of steps, or stopped at the step limit with examples still spiking."
+    open_ = {k: v for k, v in metrics.items() if k.startswith("eval_snn_converged") and v < 1}
+    if not open_: return f"quiet after {metrics['eval_snn_mean_steps']:.1f} steps"
+    return (f"NOT converged: stopped at --snn_max_steps {metrics.get('eval_snn_max_steps')} with "
+            f"{1 - min(open_.values()):.1%} of the examples still spiking")
+
+
 # %% ../nbs/13_run_glue.ipynb #r13a0004
 def closing_summary(plan:RunPlan, metrics:dict, saved:dict) -> str:
     "What the run measured, against the task's floor, and where its outputs went."
@@ -710,12 +739,12 @@ def closing_summary(plan:RunPlan, metrics:dict, saved:dict) -> str:
         floor = metrics.get(f"eval_floor_{name}")
         what = "SNN" if plan.convert else "QANN" if plan.transform_config else "float model"
         lines.append(f"  {plan.task.name} {what} {name} {metrics[f'eval_{name}']:.4f}" + (f" (floor {floor:.4f})" if floor is not None else "")
-                     + (f", SNN = QANN on {metrics['eval_snn_agreement']:.1%} of the examples, quiet after "
-                        f"{metrics['eval_snn_mean_steps']:.1f} steps, decided after {metrics['eval_snn_mean_decision_step']:.1f}"
-                        if plan.convert else ""))
+                     + (f", SNN = QANN on {metrics['eval_snn_agreement']:.1%} of the examples, {_settled(metrics)}, "
+                        f"decided after {metrics['eval_snn_mean_decision_step']:.1f}" if plan.convert else ""))
     if plan.convert:
         lines.append(f"  energy per example (45 nm, arithmetic only): SNN {metrics['eval_snn_energy_uj']:.2f} µJ, float network "
                      f"{metrics['eval_ann_energy_uj']:.2f} µJ (ratio {metrics['eval_snn_energy_ratio']:.2f})")
+    lines += [f"  note: {n}" for n in plan.notes if "fewer" in n]   # fewer examples than asked
     lines.append(f"  results: {plan.output_dir/'eval_results.json'}")
     if plan.save_model: lines.append(f"  model: {plan.output_dir} (reload with --model_weights_path {plan.output_dir})")
     for what, path in saved.items(): lines.append(f"  {what}: {path}" + (" (reload with snn_roberta.load_snn)" if what == "SNN" else ""))
@@ -868,7 +897,7 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
     if any(a == "--task_name" or a.startswith("--task_name=") for a in rest): sys.exit("error: use --tasks, not --task_name")
     data_dir = next((rest[i + 1] for i, a in enumerate(rest[:-1]) if a == "--data_dir"), None)
     try: tasks = [get_glue_task(t).name for t in (opts.tasks or ",".join(tasks_on_disk(data_dir) or GLUE_TASKS)).replace(",", " ").split()]
-    except ValueError as e: sys.exit(f"error: {e}")
+    except (ValueError, OSError) as e: sys.exit(f"error: {one_line(e)}")
     logging.basicConfig(format="%(message)s", level=logging.INFO, stream=sys.stderr, force=True)
     rows = []
     for task in tasks:
@@ -876,7 +905,7 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
         if reason := skip_reason(task, task_argv(rest, task), data_dir):
             logger.warning(f"{task}: skipped: {reason}"); rows.append(summary_row(task, status="skipped", reason=reason)); continue
         try: rows.append(summary_row(task, run(*parse_args(task_argv(rest, task)))))
-        except (CliError, SystemExit) as e:
+        except (Exception, SystemExit) as e:   # one task's failure, whatever it is, does not stop the others
             logger.error(f"{task}: error: {e}"); rows.append(summary_row(task, status="failed", reason=one_line(e)))
     folder = Path(opts.summary_dir or Path(parse_args(task_argv(rest, tasks[0]))[2].output_dir).parent)
     if process_shard()[0] == 0:   # one writer under torchrun
