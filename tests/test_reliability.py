@@ -81,3 +81,25 @@ def test_broken_model_folders(tiny, tmp_path):
         assert rc == 1 and "Traceback" not in err and lines[-1].startswith("error: "), (name, err[-3000:])
         for w in words: assert w in lines[-1], (name, lines[-1])
     assert not any(p.name.startswith("o_") for p in tmp_path.iterdir())   # nothing written
+
+
+def test_counts_and_paths(tiny, tmp_path):
+    "Counts, rates and paths refused by name in one line, before anything is written."
+    base = ["--model_name_or_path", tiny, *SMALL, "--do_eval"]
+    cases = {"max_eval 0": ([*base, "--max_eval_samples", "0"], "--max_eval_samples must be a whole number >= 1, got 0"),
+             "lr nan": ([*base, "--do_train", "--learning_rate", "nan"], "--learning_rate must be a finite number > 0, got nan"),
+             "epochs -1": ([*base, "--do_train", "--num_train_epochs", "-1"], "--num_train_epochs must be a finite number > 0"),
+             "batch 0": ([*base, "--per_device_eval_batch_size", "0"], "--per_device_eval_batch_size must be a whole number >= 1"),
+             "seed -1": ([*base, "--seed", "-1"], "--seed must be a whole number >= 0, got -1"),
+             "resume without train": ([*base, "--resume_from_checkpoint", tiny], "--resume_from_checkpoint resumes training"),
+             "relative model": (["--model_name_or_path", "models/nope", *SMALL, "--do_eval"], "'models/nope': no such folder"),
+             "data_dir": ([*base, "--data_dir", tmp_path/"nope"], "is not a folder")}
+    procs = {k: start([*a, "--output_dir", tmp_path/k.replace(" ", "_")]) for k, (a, _) in cases.items()}
+    for k, proc in procs.items():
+        rc, _, err = finish(proc)
+        lines = err.strip().splitlines()
+        assert rc == 1 and "Traceback" not in err and lines[-1].startswith("error: ") and cases[k][1] in lines[-1], (k, err[-2000:])
+    assert not any((tmp_path/k.replace(" ", "_")).exists() for k in cases)
+    env = {**ENV, "SNN_ROBERTA_GLUE_DIR": str(tmp_path/"misspelt")}
+    proc = subprocess.run([*RUN_GLUE, *map(str, base), "--output_dir", str(tmp_path/"g")], env=env, text=True, capture_output=True)
+    assert proc.returncode == 1 and "SNN_ROBERTA_GLUE_DIR=" in proc.stderr.strip().splitlines()[-1], proc.stderr[-2000:]
