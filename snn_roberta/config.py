@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'PER_CHANNEL_CONFIG', 'BERT_PER_CHANNEL_CONFIG', 'SECTIONS', 'NAMES',
            'TYPE_NAMES', 'DEFAULT_TYPES', 'NEURON_TYPES', 'QUANTIZER_NAMES', 'NO_FEATURE_AXIS', 'SPEED_KEYS',
-           'TransformConfig', 'load_transform_config', 'with_speed']
+           'CONFIG_KEYS', 'MAX_LEVEL', 'MAX_YAML_BYTES', 'MAX_YAML_NODES', 'read_yaml', 'TransformConfig',
+           'load_transform_config', 'with_speed']
 
 # %% ../nbs/04_config.ipynb #e7ffeeb8
 import copy, re, sys
@@ -59,6 +60,7 @@ def _check_entry(section, key, entry):
     extra = set(entry) - {'config', 'manual_instantiate'}
     if extra: raise ValueError(f"{where}: unknown keys {sorted(extra)}; allowed: config, manual_instantiate")
     cfg = entry['config']
+    _check_config_keys(where, cfg)
     name = cfg.get('name')
     valid = TYPE_NAMES[key] if SECTIONS[section] == 'type' else NAMES[section]
     if name not in valid:
@@ -95,12 +97,58 @@ def _check_section(section, body):
         raise ValueError(f"{section}: by: {body['by']!r} is not supported here; use 'by: {SECTIONS[section]}'")
     for key, entry in body.items():
         if key == 'by': continue
+        if not isinstance(key, str):   # YAML reads `5:` or `1.5:` as a number
+            raise ValueError(f"{section}: key {key!r} is a {type(key).__name__}, not a {SECTIONS[section]}; quote it: '{key}'")
         if SECTIONS[section] == 'type' and key not in TYPE_NAMES:
             raise ValueError(f"{section}: unknown module type {key!r}; valid types: {sorted(TYPE_NAMES)}")
         if SECTIONS[section] == 'regex':
             try: re.compile(key)
             except re.error as e: raise ValueError(f"{section}: {key!r} is not a valid regular expression ({e})") from None
         _check_entry(section, key, entry)
+
+# %% ../nbs/04_config.ipynb #96024097
+CONFIG_KEYS = {'name', 'level', 'per_channel', 'neuron_type', 'max_spikes_per_step', 'bias_steps'}   # inside `config:`
+MAX_LEVEL = 2**16   # more levels than any activation needs; also keeps `pos_max` exact in float32
+
+def _check_config_keys(where, cfg):
+    "Refuse unknown keys inside an entry's `config:` (a typo like `levle` would silently fall back to a default) and a huge level."
+    unknown = sorted(map(str, set(cfg) - CONFIG_KEYS))
+    if unknown: raise ValueError(f"{where} -> config: unknown keys {unknown}; allowed: {sorted(CONFIG_KEYS)}")
+    level = cfg.get('level')
+    if isinstance(level, int) and not isinstance(level, bool) and level > MAX_LEVEL:
+        raise ValueError(f"{where}: level {str(level)[:20]}{'...' if len(str(level)) > 20 else ''} is too large; "
+                         f"use at most {MAX_LEVEL} (the tutorial uses {DEFAULT_LEVEL})")
+
+
+# %% ../nbs/04_config.ipynb #1fc3e978
+MAX_YAML_BYTES, MAX_YAML_NODES = 1_000_000, 100_000   # a transform config has a few dozen nodes
+
+def _walk(node, path, budget:list):
+    "Count the nodes of a composed YAML document, aliases expanded, and refuse duplicate keys; stop when over budget."
+    budget[0] -= 1
+    if budget[0] < 0: raise ValueError(f"more than {MAX_YAML_NODES} values once its aliases are expanded (an alias bomb?); "
+                                       "write the config without nested aliases")
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark)
+            if key in seen: raise ValueError(f"duplicate key {' -> '.join([*path, repr(key)])} (line {k.start_mark.line + 1}); keep one")
+            seen.add(key); _walk(v, [*path, repr(key)], budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value): _walk(v, [*path, f"[{i}]"], budget)
+
+def read_yaml(path) -> object:
+    "The YAML file at `path`, read safely: bounded size and expansion, no duplicate keys; errors name the file."
+    path = Path(path)
+    if path.stat().st_size > MAX_YAML_BYTES: raise ValueError(f"{path} is {path.stat().st_size} bytes; a transform config is a few KB")
+    text = path.read_text()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None: _walk(node, [], [MAX_YAML_NODES])
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
+
 
 # %% ../nbs/04_config.ipynb #e1b8ca52
 @dataclass
@@ -132,12 +180,12 @@ def load_transform_config(path_or_dict=None, # YAML path, a mapping, a `Transfor
     if isinstance(path_or_dict, (str, Path)):
         path = Path(path_or_dict)
         if not path.exists(): raise FileNotFoundError(f"transform config {str(path)!r} not found; the default is at {DEFAULT_CONFIG}")
-        try: raw = yaml.safe_load(path.read_text())
-        except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
+        raw = read_yaml(path)
+        if raw is None: raise ValueError(f"transform config {str(path)!r} is empty; start from the default at {DEFAULT_CONFIG}")
     else: raw = copy.deepcopy(path_or_dict)
     if not isinstance(raw, dict): raise ValueError(f"a transform config is a mapping of sections, got {type(raw).__name__}")
     unknown = set(raw) - set(SECTIONS)
-    if unknown: raise ValueError(f"unknown top-level keys {sorted(unknown)}; valid: {sorted(SECTIONS)}")
+    if unknown: raise ValueError(f"unknown top-level keys {sorted(map(str, unknown))}; valid: {sorted(SECTIONS)}")
     for section, body in raw.items(): _check_section(section, body)
     return TransformConfig(raw)
 

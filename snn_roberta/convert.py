@@ -17,7 +17,7 @@ from .operators import AccumulateDiff, MaskedSoftmax, SpikingMatmul, SpikingEmbe
 from .config import load_transform_config
 from .models import GELU_CLASSES, PairHead
 from .quantize import (QuantRobertaSelfAttention, QuantRobertaIntermediate, Matmul, match_modules,
-                                  quantize, calibrate, model_from_saved_config, read_safetensors)
+                                  quantize, calibrate, model_from_saved_config, read_safetensors, check_steps)
 
 # %% ../nbs/06_convert.ipynb #799ef076
 class SpikingRobertaSelfAttention(QuantRobertaSelfAttention):
@@ -126,9 +126,10 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
 SNN_WEIGHTS, SNN_MARKER = 'snn.safetensors', 'snn_roberta.json'
 
 def save_snn(snn:nn.Module, path) -> Path:
-    "Save a converted SNN (config, weights with thresholds) to folder `path`."
+    "Save a converted SNN (config, weights with thresholds) to folder `path`; its marker is written last, so it marks a complete save."
     from safetensors.torch import save_file
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    (path / SNN_MARKER).unlink(missing_ok=True)   # an earlier save's marker must not vouch for this one while it is written
     snn.config.architectures = [type(snn).__name__]
     snn.config.save_pretrained(path)
     save_file({k: v.detach().contiguous() for k, v in snn.state_dict().items()}, str(path / SNN_WEIGHTS))
@@ -136,13 +137,15 @@ def save_snn(snn:nn.Module, path) -> Path:
     return path
 
 def load_snn(path) -> nn.Module:
-    "Load an SNN saved by `save_snn`."
+    "Load an SNN saved by `save_snn`; its thresholds are checked after the weights are loaded."
     path = Path(path)
-    if not (path / SNN_MARKER).exists(): raise FileNotFoundError(f"{str(path)!r} is not a saved SNN (no {SNN_MARKER}); save one with save_snn")
+    if not (path / SNN_MARKER).exists():
+        raise FileNotFoundError(f"{str(path)!r} is not a saved SNN, or its save was cut short (no {SNN_MARKER}); save one with save_snn")
     model, config = model_from_saved_config(path)
     snn = convert_to_snn(quantize(model, config.snn_transform_config, inplace=True), inplace=True, allow_uncalibrated=True)
     state = read_safetensors(path / SNN_WEIGHTS)
     dtype = next((v.dtype for v in state.values() if v.is_floating_point()), None)
     if dtype is not None: snn.to(dtype)
     snn.load_state_dict(state, strict=True)
-    return snn.eval()
+    return check_steps(snn, path / SNN_WEIGHTS).eval()
+

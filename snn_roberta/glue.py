@@ -87,9 +87,13 @@ def _package_dir() -> Path:
     return Path(snn_roberta.__file__).parent
 
 def default_glue_dir():
-    "The local GLUE folder: `$SNN_ROBERTA_GLUE_DIR`, else `<repo>/../shared/data/glue`, else None."
-    candidates = [os.environ.get(GLUE_DIR_ENV), _package_dir().parents[1]/"shared"/"data"/"glue"]
-    return next((Path(c) for c in candidates if c and Path(c).is_dir()), None)
+    "The local GLUE folder: `$SNN_ROBERTA_GLUE_DIR` (an error if it is no folder), else `<repo>/../shared/data/glue`, else None."
+    if env := os.environ.get(GLUE_DIR_ENV):   # set on purpose: never fall back to another folder in silence
+        if not Path(env).is_dir(): raise FileNotFoundError(f"{GLUE_DIR_ENV}={env!r} is not a folder; point it at a local GLUE "
+                                                           "folder (one folder per task) or unset it")
+        return Path(env)
+    shared = _package_dir().parents[1]/"shared"/"data"/"glue"
+    return shared if shared.is_dir() else None
 
 # %% ../nbs/10_glue.ipynb #5be31e9a
 def glue_task_dir(task:str, # a GLUE task name
@@ -132,10 +136,22 @@ def glue_features(task:str # a GLUE task name
     label = Value("float32") if t.is_regression else ClassLabel(names=list(t.label_names))
     return Features({**{k: Value("string") for k in t.text_keys}, "label": label, "idx": Value("int32")})
 
+# %% ../nbs/10_glue.ipynb #56003036
+def _check_fields(t:GlueTask, path:Path, columns):
+    "Every line of a headerless GLUE file (CoLA) has exactly the task's columns, or one error naming the line."
+    with open(path, encoding="utf-8-sig") as f:
+        for i, line in enumerate(f, 1):
+            n = line.rstrip("\r\n").count("\t") + 1
+            if line.strip() and n != len(columns):
+                raise ValueError(f"{path}, line {i}: {n} tab-separated fields, but GLUE {t.name} has {len(columns)} "
+                                 f"({list(columns)}); fix or remove that line")
+
+
 # %% ../nbs/10_glue.ipynb #0efc5a1f
 def _read_frame(t:GlueTask, path:Path, labelled:bool) -> tuple:
     "A split's .tsv file as strings, checked: every column the task needs, every field filled. `(frame, first data line)`."
     with open(path, encoding="utf-8-sig") as f: has_header = not t.tsv_columns or f.readline().startswith("index\t")
+    if not has_header: _check_fields(t, path, t.tsv_columns)   # an extra tab would shift every field of its row
     try: df = read_glue_tsv(path, () if has_header else t.tsv_columns)
     except pd.errors.ParserError as e: raise ValueError(f"{path}: not a GLUE {t.name} .tsv file ({' '.join(str(e).split())})") from None
     need = [*t.tsv_text, *([t.tsv_label] if labelled else [])]

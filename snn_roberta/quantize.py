@@ -6,7 +6,7 @@
 __all__ = ['QUANT_MODULES', 'Matmul', 'make_quantizer', 'QuantRobertaSelfAttention', 'QuantRobertaSelfOutput',
            'QuantRobertaOutput', 'QuantRobertaIntermediate', 'QuantRobertaClassificationHead', 'QuantBertPooler',
            'QuantLinear', 'quant_class', 'match_modules', 'quantize', 'calibrate', 'read_safetensors', 'load_state',
-           'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
+           'check_steps', 'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
 import copy, re
@@ -236,6 +236,22 @@ def load_state(path) -> dict:
     if f.suffix == '.safetensors': return read_safetensors(f)
     return torch.load(f, map_location='cpu', weights_only=True)
 
+# %% ../nbs/05_quantize.ipynb #c75b2c22
+def check_steps(model, # a module (QANN or SNN) or a state dict, after its weights were loaded
+                where, # what the weights came from, for the message
+               ):
+    "Refuse quantizer steps `s` and neuron thresholds θ that are not finite and > 0; return `model`."
+    tensors = model.state_dict() if isinstance(model, nn.Module) else model
+    bad = []
+    for n, t in tensors.items():
+        if n.rpartition('.')[2] not in ('s', 'threshold') or not t.is_floating_point(): continue
+        wrong = t[~(torch.isfinite(t) & (t > 0))]
+        if wrong.numel(): bad.append(f"{n} = {wrong.flatten()[0].item():.3g}")
+    if bad: raise ValueError(f"{str(where)!r}: quantizer steps and neuron thresholds must be finite and > 0, but {len(bad)} are "
+                             f"not, e.g. {bad[:3]}; these weights are damaged or were set by hand: recalibrate or save them again")
+    return model
+
+
 # %% ../nbs/05_quantize.ipynb #b5bc9db3
 def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     "Load fine-tuned QANN weights (folder or file) into `qmodel`; every key must match."
@@ -249,7 +265,7 @@ def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     if missing or unexpected:
         raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: missing {missing[:5]}, "
                          f"unexpected {unexpected[:5]}; were they saved from a model quantized with the same config?")
-    return qmodel
+    return check_steps(qmodel, path)
 
 def model_from_saved_config(path):
     "A freshly initialised float model of the architecture saved at `path`, and its config."
