@@ -104,7 +104,7 @@ class STBIFNeuron(SpikingModule):
         self.register_buffer('neg_min', torch.tensor(float(neg_min)))
         self.register_buffer('charge', None, persistent=False)        # Q: input summed since reset
         self.register_buffer('spike_count', None, persistent=False)
-        self.last_spikes = None   # signed spike sizes in [-m, m] of the last call (int8 when they fit), time-first
+        self.last_spikes, self.settled = None, False   # settled: no spike pending; signed spike sizes in [-m, m] of the last call (int8 when they fit), time-first
 
     @classmethod
     def from_quantizer(cls, q:LSQInteger, max_spikes_per_step:int=1):
@@ -113,7 +113,7 @@ class STBIFNeuron(SpikingModule):
         neuron.threshold.copy_(q.s.detach())   # bit for bit, in the quantizer's precision
         return neuron
 
-    def reset_state(self): self.charge = self.spike_count = self.last_spikes = None
+    def reset_state(self): self.charge = self.spike_count = self.last_spikes = None; self.settled = False
 
     @property
     def membrane(self):
@@ -168,16 +168,20 @@ def _multi_step(self:STBIFNeuron, x_seq):
     check_time_first(x_seq)
     self.init_state(x_seq[0])
     theta, S0, m = self.threshold.to(x_seq.dtype), self.spike_count, self.max_spikes_per_step
+    itype = _small_int(int(self.neg_min) - int(self.pos_max), int(self.pos_max) - int(self.neg_min))
+    if self.settled and not x_seq.any():                  # quiet: no input, no spike pending, so nothing to compute
+        self.last_spikes, self.t = torch.zeros(x_seq.shape, dtype=itype, device=x_seq.device), self.t + len(x_seq)
+        return torch.zeros_like(x_seq)
     charged = running_sum(x_seq, self.charge)                                           # charge
     # the quantizer's integer of every charge, relative to S0: floor(clamp(Q_t/θ, Qn, Qp) + 1/2) - S0
     target = torch.div(charged, theta).clamp_(self.neg_min, self.pos_max).add_(0.5).floor_().sub_(S0)
-    itype = _small_int(int(self.neg_min) - int(self.pos_max), int(self.pos_max) - int(self.neg_min))
     target, moved = target.to(itype), torch.zeros_like(S0, dtype=itype)
     spikes = torch.empty_like(target)
     for t in range(len(x_seq)):                                                         # fire
         if m == 1: torch.sign(target[t] - moved, out=spikes[t])
         else: torch.clamp(target[t] - moved, -m, m, out=spikes[t])                       # graded: up to m at once
         moved += spikes[t]
+    self.settled = bool(torch.equal(target[-1], moved))                                 # no spike pending after this call
     self.charge, self.spike_count = charged[-1].clone(), S0 + moved.to(x_seq.dtype)     # reset: S moves, V = θ/2 + Q - Sθ
     self.last_spikes, self.t = spikes, self.t + len(x_seq)
     return torch.mul(spikes, theta)
