@@ -102,9 +102,9 @@ class STBIFNeuron(SpikingModule):
         self.register_buffer('threshold', theta)
         self.register_buffer('pos_max', torch.tensor(float(pos_max)))
         self.register_buffer('neg_min', torch.tensor(float(neg_min)))
-        self.register_buffer('membrane', None, persistent=False)
+        self.register_buffer('charge', None, persistent=False)        # Q: input summed since reset
         self.register_buffer('spike_count', None, persistent=False)
-        self.last_spikes = None   # signed spike sizes in [-m, m] of the last call (int8 when they fit), time-first
+        self.last_spikes, self.settled = None, False   # settled: no spike pending; signed spike sizes in [-m, m] of the last call (int8 when they fit), time-first
 
     @classmethod
     def from_quantizer(cls, q:LSQInteger, max_spikes_per_step:int=1):
@@ -113,7 +113,14 @@ class STBIFNeuron(SpikingModule):
         neuron.threshold.copy_(q.s.detach())   # bit for bit, in the quantizer's precision
         return neuron
 
-    def reset_state(self): self.membrane = self.spike_count = self.last_spikes = None
+    def reset_state(self): self.charge = self.spike_count = self.last_spikes = None; self.settled = False
+
+    @property
+    def membrane(self):
+        "V = θ/2 + Q − Sθ: the charge not yet sent as spikes (None before the first step)."
+        if self.charge is None: return None
+        theta = self.threshold.to(self.charge.dtype)
+        return theta / 2 + self.charge - theta * self.spike_count
 
     def extra_repr(self):
         m = self.max_spikes_per_step
@@ -122,7 +129,7 @@ class STBIFNeuron(SpikingModule):
         return f"threshold={theta}, neg_min={int(self.neg_min)}, pos_max={int(self.pos_max)}" + (f", max_spikes_per_step={m}" if m > 1 else "")
 
 # %% ../nbs/01_neuron.ipynb #c82b4233
-def reference_step(membrane, # V before the step
+def reference_step(charge, # Q before the step: input summed since reset
                    spike_count, # S before the step
                    x, # the input current of this step
                    threshold, # θ (a number, or one per feature)
@@ -130,22 +137,20 @@ def reference_step(membrane, # V before the step
                    neg_min, # Q_n, the most negative spike count
                    max_spikes:int=1, # m: spikes one step may emit
                   ):
-    "One literal ST-BIF step (charge, fire up to `max_spikes`, reset by subtraction); returns (membrane, spike_count, spike)."
-    membrane = membrane + x                                                       # charge
-    spike = (torch.floor(membrane / threshold).clamp(-max_spikes, max_spikes)    # fire k spikes, |k| <= m,
-             .clamp(neg_min - spike_count, pos_max - spike_count))               # within the count limits
-    return membrane - spike * threshold, spike_count + spike, spike               # reset
+    "One literal ST-BIF step (charge, fire up to `max_spikes`, reset by subtraction); returns (charge, spike_count, spike)."
+    charge = charge + x                                                                    # charge
+    target = torch.floor(torch.clamp(charge / threshold, neg_min, pos_max) + 0.5)          # the quantizer's integer
+    spike = (target - spike_count).clamp(-max_spikes, max_spikes)                          # fire k spikes, |k| <= m
+    return charge, spike_count + spike, spike                                              # reset: V drops by k·θ
 
 # %% ../nbs/01_neuron.ipynb #830073bd
 def _init_state(self:STBIFNeuron, x):
     if self.threshold.ndim and x.shape[-1:] != self.threshold.shape:
         raise ValueError(f"this neuron has one threshold per feature (threshold of shape {tuple(self.threshold.shape)}) but its "
                          f"input {tuple(x.shape)} has {x.shape[-1] if x.ndim else 0} features on the last axis")
-    if self.membrane is None:
-        self.membrane = torch.full_like(x, 0.5) * self.threshold.to(x.dtype)
-        self.spike_count = torch.zeros_like(x)
-    elif self.membrane.shape != x.shape:
-        raise ValueError(f"this neuron holds state of shape {tuple(self.membrane.shape)} but got input of shape "
+    if self.charge is None: self.charge, self.spike_count = torch.zeros_like(x), torch.zeros_like(x)
+    elif self.charge.shape != x.shape:
+        raise ValueError(f"this neuron holds state of shape {tuple(self.charge.shape)} but got input of shape "
                          f"{tuple(x.shape)}; call reset() (or reset_net(model)) before a new input shape")
 
 def _load_neuron_state(self:STBIFNeuron, state_dict, prefix, *args, **kwargs):
@@ -163,20 +168,22 @@ def _multi_step(self:STBIFNeuron, x_seq):
     check_time_first(x_seq)
     self.init_state(x_seq[0])
     theta, S0, m = self.threshold.to(x_seq.dtype), self.spike_count, self.max_spikes_per_step
-    charged = running_sum(x_seq, self.membrane)                                         # charge
-    # target count relative to S0: clamp(floor((V0 + X_t)/θ), Qn - S0, Qp - S0)
-    target = charged.mul(1 / theta).floor_().clamp_(self.neg_min - S0, self.pos_max - S0)
     itype = _small_int(int(self.neg_min) - int(self.pos_max), int(self.pos_max) - int(self.neg_min))
+    if self.settled and not x_seq.any():                  # quiet: no input, no spike pending, so nothing to compute
+        self.last_spikes, self.t = torch.zeros(x_seq.shape, dtype=itype, device=x_seq.device), self.t + len(x_seq)
+        return torch.zeros_like(x_seq)
+    charged = running_sum(x_seq, self.charge)                                           # charge
+    # the quantizer's integer of every charge, relative to S0: floor(clamp(Q_t/θ, Qn, Qp) + 1/2) - S0
+    target = torch.div(charged, theta).clamp_(self.neg_min, self.pos_max).add_(0.5).floor_().sub_(S0)
     target, moved = target.to(itype), torch.zeros_like(S0, dtype=itype)
     spikes = torch.empty_like(target)
     for t in range(len(x_seq)):                                                         # fire
         if m == 1: torch.sign(target[t] - moved, out=spikes[t])
         else: torch.clamp(target[t] - moved, -m, m, out=spikes[t])                       # graded: up to m at once
         moved += spikes[t]
-    moved = moved.to(x_seq.dtype)
-    self.membrane = charged[-1] - theta * moved                                         # reset
-    spike_count = S0 + moved
-    self.spike_count, self.last_spikes, self.t = spike_count, spikes, self.t + len(x_seq)
+    self.settled = bool(torch.equal(target[-1], moved))                                 # no spike pending after this call
+    self.charge, self.spike_count = charged[-1].clone(), S0 + moved.to(x_seq.dtype)     # reset: S moves, V = θ/2 + Q - Sθ
+    self.last_spikes, self.t = spikes, self.t + len(x_seq)
     return torch.mul(spikes, theta)
 
 STBIFNeuron.multi_step = _multi_step

@@ -28,6 +28,9 @@ class AccumulateDiff(SpikingModule):
     def multi_step(self, x_seq, *fn_args):
         check_time_first(x_seq)
         if self.accumulated is None: self.accumulated = torch.zeros_like(x_seq[0])
+        elif self.emitted is not None and not x_seq.any():   # quiet input: f is held, the output exactly 0
+            self.t += len(x_seq)
+            return self.emitted.new_zeros(len(x_seq), *self.emitted.shape)
         X = running_sum(x_seq, self.accumulated)
         Y = self.fn(X, *fn_args)
         if self.emitted is None: self.emitted = torch.zeros_like(Y[0])   # f may change the last axis (a pair head)
@@ -74,6 +77,9 @@ class SpikingMatmul(SpikingModule):
     def multi_step(self, a_seq, b_seq):
         check_time_first(a_seq, 'left input'); check_time_first(b_seq, 'right input')
         if self.sum_a is None: self.sum_a, self.sum_b = torch.zeros_like(a_seq[0]), torch.zeros_like(b_seq[0])
+        elif not (a_seq.any() or b_seq.any()):    # both inputs quiet: the products do not move
+            self.t += len(a_seq)
+            return a_seq.new_zeros(*torch.broadcast_shapes(a_seq.shape[:-2], b_seq.shape[:-2]), a_seq.shape[-2], b_seq.shape[-1])
         A_before = running_sum(a_seq, self.sum_a).sub_(a_seq)      # A_{t-1}
         B_now = running_sum(b_seq, self.sum_b)                      # B_t
         out = a_seq @ B_now

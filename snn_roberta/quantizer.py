@@ -36,8 +36,9 @@ def round_half_up(x):
 
 # %% ../nbs/00_quantizer.ipynb #d7e208df
 def grad_scale(x, scale:float):
-    "Value of `x` forward, gradient multiplied by `scale` backward."
-    return (x - x * scale).detach() + x * scale
+    "Exactly the value of `x` forward (so float32 neurons with θ = s see the same step), gradient × `scale` backward."
+    scaled = x * scale
+    return x.detach() + (scaled - scaled.detach())
 
 # %% ../nbs/00_quantizer.ipynb #19ff1118
 class LSQInteger(nn.Module):

@@ -7,12 +7,12 @@ __all__ = ['SimulationResult', 'SimulationProbe', 'bias_steps', 'simulate', 'Equ
            'spike_rates', 'firing_rates', 'score_per_step', 'agreement_per_step', 'decision_steps']
 
 # %% ../nbs/07_simulate.ipynb #f1ffe88f
-import math, warnings
+import math, numbers, warnings
 from dataclasses import dataclass, field
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .neuron import STBIFNeuron, set_time_steps, reset_net
+from .neuron import SpikingModule, STBIFNeuron, set_time_steps, reset_net
 from .operators import UnfoldBiasLinear
 from .quantizer import LSQInteger
 from .models import model_inputs
@@ -90,16 +90,28 @@ def bias_steps(snn:nn.Module) -> int:
     return max([m.bias_steps for m in snn.modules() if isinstance(m, UnfoldBiasLinear) and m.bias is not None], default=1)
 
 # %% ../nbs/07_simulate.ipynb #c7a0b001
-def _check_inputs(input_ids, max_steps, chunk_steps, record_example):
-    "Refuse what `simulate` cannot run, with the value and the fix."
+def _check_inputs(snn, input_ids, others, max_steps, chunk_steps, record_example):
+    "Refuse what `simulate` cannot run, with the value and the fix; returns (max_steps, chunk_steps) as ints."
+    if not any(isinstance(m, SpikingModule) for m in snn.modules()):
+        raise ValueError(f"snn: got a {type(snn).__name__} with no spiking modules (a QANN or float model?); "
+                         "convert it first with convert_to_snn(qmodel)")
     if input_ids.ndim != 2: raise ValueError(f"input_ids must be [batch, length], got shape {tuple(input_ids.shape)}")
     if input_ids.shape[0] == 0 or input_ids.shape[1] == 0:
         raise ValueError(f"input_ids is empty (shape {tuple(input_ids.shape)}): simulate needs at least one example of one token")
+    for name, v in others.items():
+        if v is not None and tuple(v.shape) != tuple(input_ids.shape):
+            raise ValueError(f"{name} has shape {tuple(v.shape)} but input_ids has {tuple(input_ids.shape)}; give one per token")
+    vocab = getattr(getattr(snn, 'config', None), 'vocab_size', None)
+    if vocab is not None and (int(input_ids.min()) < 0 or int(input_ids.max()) >= vocab):
+        raise ValueError(f"input_ids holds ids in [{int(input_ids.min())}, {int(input_ids.max())}], outside the model's "
+                         f"vocabulary of {vocab} tokens (0..{vocab - 1}); tokenize with the model's own tokenizer")
     for name, v in (('max_steps', max_steps), ('chunk_steps', chunk_steps)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
     if not -input_ids.shape[0] <= record_example < input_ids.shape[0]:
         raise ValueError(f"record_example={record_example} is not an example of this batch of {input_ids.shape[0]}; "
                          f"use 0..{input_ids.shape[0] - 1}")
+    return int(max_steps), int(chunk_steps)
 
 # %% ../nbs/07_simulate.ipynb #96791e04
 @torch.no_grad()
@@ -116,7 +128,8 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
              probes=(), # more `SimulationProbe`s to run along (e.g. `measure.OpsProbe()`)
             ) -> SimulationResult:
     "Reset the SNN, run time steps until every neuron is quiet and no bias is left (or `max_steps`), and sum the output."
-    _check_inputs(input_ids, max_steps, chunk_steps, record_example)
+    max_steps, chunk_steps = _check_inputs(snn, input_ids, {'attention_mask': attention_mask, 'token_type_ids': token_type_ids},
+                                           max_steps, chunk_steps, record_example)
     snn.eval(); reset_net(snn)
     device = next(snn.parameters()).device
     inputs = model_inputs({'input_ids': input_ids, 'attention_mask': attention_mask, 'token_type_ids': token_type_ids}, device)

@@ -1,0 +1,48 @@
+"""Float32 SNN = float32 QANN: tiny RoBERTa and tiny BERT with random biases and LayerNorm parameters, 1,024 random
+padded examples each, the paper's recipe and the fast graded one (m = 8, bias at step 0); CPU, about a minute."""
+import pytest, torch
+from snn_roberta.models import tiny_roberta, tiny_bert
+from snn_roberta.quantize import quantize, calibrate
+from snn_roberta.config import BERT_CONFIG, DEFAULT_CONFIG, with_speed
+from snn_roberta.convert import convert_to_snn
+from snn_roberta.simulate import simulate
+
+N_BATCHES, BATCH, LENGTH = 8, 128, 14   # 1,024 examples
+
+def _batch(seed):
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(3, 1000, (BATCH, LENGTH), generator=g)
+    lengths = torch.randint(3, LENGTH + 1, (BATCH,), generator=g)
+    return ids, (torch.arange(LENGTH)[None] < lengths[:, None]).long()   # padded to random lengths
+
+@torch.no_grad()
+def _randomize(model, seed):
+    "Random LayerNorm weights and biases, random linear biases: nothing in the model is a round number."
+    g = torch.Generator().manual_seed(seed)
+    for m in model.modules():
+        if isinstance(m, torch.nn.LayerNorm):
+            m.weight.copy_(torch.randn(m.weight.shape, generator=g)); m.bias.copy_(0.5 * torch.randn(m.bias.shape, generator=g))
+        elif isinstance(m, torch.nn.Linear) and m.bias is not None: m.bias.copy_(0.5 * torch.randn(m.bias.shape, generator=g))
+    return model
+
+@pytest.fixture(scope='module', params=['roberta', 'bert'])
+def qann(request):
+    model, cfg = (tiny_roberta(seed=7), DEFAULT_CONFIG) if request.param == 'roberta' else (tiny_bert(seed=8), BERT_CONFIG)
+    q = calibrate(quantize(_randomize(model, 1), cfg), [_batch(100)], progress=False).float().eval()
+    assert all(p.dtype == torch.float32 for p in q.parameters())
+    return q
+
+@pytest.mark.parametrize('recipe', ['paper', 'fast'])
+def test_float32_snn_equals_float32_qann(qann, recipe):
+    cfg = qann.config.snn_transform_config
+    snn = convert_to_snn(qann, cfg if recipe == 'paper' else with_speed(cfg, max_spikes_per_step=8, bias_steps=1))
+    n, agree, worst = 0, 0, 0.0
+    for b in range(N_BATCHES):
+        ids, mask = _batch(b)
+        with torch.no_grad(): logits = qann(ids, attention_mask=mask).logits
+        res = simulate(snn, ids, mask, max_steps=400)
+        assert res.converged.all() and res.logits.dtype == torch.float32
+        worst = max(worst, ((res.logits - logits).abs() / logits.abs()).max().item())
+        agree += int((res.predictions == logits.argmax(-1)).sum()); n += len(ids)
+    assert n >= 1000 and agree == n, (agree, n)
+    assert worst <= 1e-5, worst
