@@ -203,6 +203,7 @@ def plot_accuracy_per_step(acc_per_step, # [T] accuracy (or another score) after
                            ax=None, # matplotlib axes to draw in
                            floor:float|None=None, # the task's floor (majority class), drawn as a line
                            metric:str='accuracy', # what is scored: 'accuracy', or e.g. 'pearson' for regression
+                           qann_label:str='QANN', # the QANN the SNN was simulated against, e.g. 'QANN (float64)'
                           ):
     "Accuracy (or `metric`) and agreement with the QANN of the SNN after each time step, against the float, QANN and floor levels."
     if ax is None: _, ax = plt.subplots(figsize=(7, 3.2), layout='constrained')
@@ -210,9 +211,9 @@ def plot_accuracy_per_step(acc_per_step, # [T] accuracy (or another score) after
     steps = torch.arange(1, len(acc) + 1)
     ax.plot(steps, acc, color='tab:purple', lw=2, label=f'SNN {metric}')
     if agreement_per_step is not None:
-        ax.plot(steps, torch.as_tensor(agreement_per_step), color='tab:gray', ls=':', lw=2, label='SNN agrees with QANN')
+        ax.plot(steps, torch.as_tensor(agreement_per_step), color='tab:gray', ls=':', lw=2, label=f'SNN agrees with {qann_label}')
     for level, style, name in [(float_acc, dict(color='tab:green', ls='--'), 'float model'),
-                               (qann_acc, dict(color='tab:orange', ls='-.'), 'QANN'),
+                               (qann_acc, dict(color='tab:orange', ls='-.'), qann_label),
                                (floor, dict(color='tab:red', ls=(0, (1, 3))), 'floor (majority class)')]:
         if level is not None: ax.axhline(level, lw=1, label=f'{name} {level:.1%}' if metric == 'accuracy' else f'{name} {level:.3f}', **style)
     ax.set_xlim(0.5, max(len(acc), 1) + 0.5); ax.set_ylim(-0.02 if metric == 'accuracy' else -1.02, 1.02)

@@ -48,12 +48,13 @@ def stage_html(stage:str|None # the stage running now; None: not started, 'done'
 class ConversionDashboard(EvaluationCallback):
     "Live view of an SNN conversion: stage and progress, a spike raster by layer and step, the score per time step."
     def __init__(self, float_acc:float|None=None, # score of the float model, drawn as a line
-                 qann_acc:float|None=None, # score of the QANN, drawn as a line
+                 qann_acc:float|None=None, # QANN score drawn as a line until an evaluation reports its own reference
                  token:int|None=None, # show the raster of this token only (in layers that have tokens)
                  max_neurons:int=32, # most neurons in the raster
                  floor:float|None=None, # the task's floor (majority class), drawn as a line
                 ):
         self.float_acc, self.qann_acc, self.token, self.max_neurons, self.floor = float_acc, qann_acc, token, max_neurons, floor
+        self.qann_label = 'QANN'   # an evaluation names its reference with its float type: 'QANN (float64)'
         self.stages = widgets.HTML(stage_html(None))
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description='waiting')
         self.status = widgets.Label('', layout=widgets.Layout(width='100%'))  # a row of its own: long lines fit
@@ -63,7 +64,7 @@ class ConversionDashboard(EvaluationCallback):
         self.raster_out, self.curve_out, self.ops = widgets.Output(), widgets.Output(), widgets.HTML('')
         self.widget = widgets.VBox([widgets.HTML('<b>SNN conversion</b>'), self.stages, self.progress, self.status,
                                     self.controls, self.raster_out, self.curve_out, self.ops])
-        self.result, self.raster_fig, self.drawn, self._holding = None, None, {}, False
+        self.result, self.raster_fig, self.curve_fig, self.drawn, self._holding = None, None, None, {}, False
         self.curve, self.agree_curve, self.chunk_calls, self.batches_done = torch.zeros(0), None, 0, 0
         self.layer.observe(self._on_control, 'value'); self.step.observe(self._on_control, 'value')
 
@@ -161,15 +162,19 @@ ConversionDashboard.show_ops = _show_ops
 def _draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `metric`) after each step
                 agreement_per_step=None, # [T] agreement with the QANN after each step
                 metric:str='accuracy', # what the curve scores: 'accuracy' or 'pearson'
-                title:str=''): # figure title
-    "Redraw the score-per-step curve."
+                title:str='', # figure title
+                qann_score:float|None=None, # the reference QANN's score on the same examples (`EvalProgress.qann_score`)
+                reference:str|None=None): # its name, float type included (`EvalProgress.reference`)
+    "Redraw the score-per-step curve; a `qann_score` from the evaluation replaces the QANN line's level and name."
     self.curve = torch.as_tensor(score_per_step, dtype=torch.float64)
     self.agree_curve = None if agreement_per_step is None else torch.as_tensor(agreement_per_step, dtype=torch.float64)
+    if qann_score is not None: self.qann_acc, self.qann_label = qann_score, reference or self.qann_label
     fig = Figure(figsize=(7.5, 3), layout='constrained')
     ax = plot_accuracy_per_step(self.curve, self.float_acc, self.qann_acc, self.agree_curve, ax=fig.subplots(),
-                                floor=self.floor, metric=metric)
+                                floor=self.floor, metric=metric, qann_label=self.qann_label)
     ax.set_title(title or f'SNN {metric} after each time step', fontsize=10)
     show_figure(self.curve_out, fig)
+    self.curve_fig = fig
 
 ConversionDashboard.draw_curve = _draw_curve
 
@@ -181,7 +186,8 @@ def _on_start(self:ConversionDashboard, progress:EvalProgress):
 def _on_chunk(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls += 1
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, progress.metric,
-                    f'SNN {progress.metric} after each time step ({progress.examples} examples so far)')
+                    f'SNN {progress.metric} after each time step ({progress.examples} examples so far)',
+                    progress.qann_score, progress.reference)
     if progress.result is not None and progress.result.spikes: self.show_result(progress.result)
     self.status.value = f'batch {progress.batch + 1}: step {progress.result.total_steps}'
 
@@ -192,9 +198,9 @@ def _on_batch(self:ConversionDashboard, progress:EvalProgress):
 def _on_end(self:ConversionDashboard, progress:EvalProgress):
     m, metric = progress.metrics, progress.metric
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, metric,
-                    f'SNN {metric} after each time step ({m["samples"]} examples)')
+                    f'SNN {metric} after each time step ({m["samples"]} examples)', progress.qann_score, progress.reference)
     if 'snn_energy_uj' in m: self.show_ops(m)
-    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} (QANN {m['qann_' + metric]:.3f}), "
+    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} ({self.qann_label} {m['qann_' + metric]:.3f}), "
                                 f"agreement {m['snn_agreement']:.3f}, quiet after {m['snn_mean_steps']:.1f} steps on average, "
                                 f"decided after {m['snn_mean_decision_step']:.1f}")
 
