@@ -2,13 +2,15 @@
 
 Each name below lives in its stage module (`snn_roberta.quantize`, `snn_roberta.simulate`, ...), in the order the data
 flows, and is imported the first time it is used: `import snn_roberta` itself loads neither torch nor transformers.
-Where a function shares its name with its module (`quantize`, `simulate`), the package attribute is the function; import
-the module itself with `from snn_roberta.simulate import ...` or `importlib.import_module('snn_roberta.simulate')`.
+Where a function shares its name with its module (`quantize`, `simulate`), the package attribute is the function
+(`snn.quantize(model)`, `from snn_roberta import simulate`), and the statement that names the module gives the module:
+`import snn_roberta.quantize as Q` binds the module, so `Q.calibrate` works (the front door reads the importing
+statement). `from snn_roberta.simulate import ...` and `importlib.import_module('snn_roberta.simulate')` work as ever.
 This file is written by hand (nbdev only keeps `__version__` up to date); `tests/test_front_door.py` checks it.
 """
 __version__ = "0.1.0"
 
-import importlib, sys, types
+import dis, importlib, sys, types
 
 API = {  # stage module -> the names it offers at the front door
     'quantizer': ('LSQInteger', 'DEFAULT_LEVEL'),
@@ -23,14 +25,27 @@ API = {  # stage module -> the names it offers at the front door
                  'agreement_per_step', 'decision_steps'),
     'measure': ('synaptic_ops', 'OpsProbe', 'ops_report', 'energy', 'ENERGY_PRESETS'),
     'pictures': ('plot_spike_raster', 'plot_firing_rates', 'plot_spikes_per_neuron', 'plot_membrane',
-                 'plot_accuracy_per_step', 'plot_equivalence'),
+                 'plot_accuracy_per_step', 'plot_equivalence', 'plot_neuron_trace'),
     'glue': ('load_glue', 'preprocess_glue', 'compute_glue_metrics', 'glue_floor', 'get_glue_task', 'default_glue_dir',
              'task_texts'),
     'evaluate': ('evaluate_snn', 'dataset_batches', 'EvaluationCallback', 'EvalProgress', 'ProgressBar'),
-    'widgets': ('ConversionDashboard',),
+    'widgets': ('ConversionDashboard', 'NeuronPlayground'),
 }
 WHERE = {name: module for module, names in API.items() for name in names}
 __all__ = ['__version__', *WHERE]
+
+
+SHARED = {name for name, module in WHERE.items() if name == module}  # a function named like its module: quantize, simulate
+_IMPORT_FROM = dis.opmap['IMPORT_FROM']
+
+
+def _imports_module(frame, name:str) -> bool:
+    "Is `frame` running `import snn_roberta.<name> as m` (IMPORT_NAME 'snn_roberta.<name>', then IMPORT_FROM '<name>')?"
+    code, last = frame.f_code, frame.f_lasti
+    if not 0 <= last < len(code.co_code) or code.co_code[last] != _IMPORT_FROM: return False   # the usual case, cheap
+    ins = [i for i in dis.get_instructions(code) if i.offset <= last and i.opname not in ('CACHE', 'EXTENDED_ARG')]
+    return (len(ins) >= 2 and ins[-1].opname == 'IMPORT_FROM' and ins[-1].argval == name
+            and ins[-2].opname == 'IMPORT_NAME' and ins[-2].argval == f"{__name__}.{name}")
 
 
 class _FrontDoor(types.ModuleType):
@@ -38,7 +53,9 @@ class _FrontDoor(types.ModuleType):
     def __getattribute__(self, name):
         module = WHERE.get(name)
         if module is None: return super().__getattribute__(name)
-        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        stage = importlib.import_module(f"{__name__}.{module}")
+        if name in SHARED and _imports_module(sys._getframe(1), name): return stage   # `import snn_roberta.quantize as Q`
+        return getattr(stage, name)
 
     def __dir__(self): return sorted(set(super().__dir__()) | set(WHERE))
 

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['dataset_batches', 'process_shard', 'pad_steps', 'score_tolerance', 'snn_metrics', 'EvalProgress',
-           'EvaluationCallback', 'ProgressBar', 'evaluate_snn']
+           'EvaluationCallback', 'ProgressBar', 'reference_name', 'evaluate_snn']
 
 # %% ../nbs/11_evaluate.ipynb #e11a0004
 from dataclasses import dataclass, field
@@ -114,6 +114,8 @@ class EvalProgress:
     agreement_per_step: torch.Tensor # [T] agreement with the QANN after each step
     result: SimulationResult|None = None  # the running (or last) batch's simulation
     metrics: dict = field(default_factory=dict)  # every metric so far (after `on_batch`), the final ones at `on_end`
+    qann_score: float|None = None    # the QANN's metric over the same examples: where the SNN's curve ends at agreement 1
+    reference: str = 'QANN'          # the QANN the SNN is compared with, named with its float type: 'QANN (float64)'
 
 # %% ../nbs/11_evaluate.ipynb #e11a0023
 class EvaluationCallback:
@@ -139,6 +141,11 @@ def _like(qmodel, snn):
     p, q = next(snn.parameters()), next(qmodel.parameters())
     return qmodel if (p.device, p.dtype) == (q.device, q.dtype) else copy.deepcopy(qmodel).to(p.device, p.dtype)
 
+def reference_name(qmodel:nn.Module # the QANN an SNN is compared with
+                  ) -> str:
+    "How figures name the reference: 'QANN' and its float type, e.g. 'QANN (float64)'."
+    return f"QANN ({str(next(qmodel.parameters()).dtype).removeprefix('torch.')})"
+
 def _emit(callbacks, event, progress):
     for cb in callbacks: getattr(cb, event)(progress)
 
@@ -147,6 +154,7 @@ _ROWS = ("snn", "qann", "labels", "per_step", "steps", "converged", "index")
 
 class _Tally:
     "What an evaluation keeps per batch: logits, labels, running predictions, steps, operation counts; and how to score it."
+    reference = 'QANN'  # `reference_name` of the QANN that gave the "qann" rows
     def __init__(self, task): self.task, self.rows, self.costs, self.numbers, self.last = task, {k: [] for k in _ROWS}, [], [], None
 
     def add(self, result, qann_logits, labels, index, number):
@@ -169,9 +177,10 @@ class _Tally:
         ref = torch.cat(self.rows["qann"] + ([reference] if more else []))
         regression, tol = ref.shape[-1] == 1, score_tolerance(ref)
         ref = ref[:, 0] if regression else ref.argmax(-1)
+        qann = float(score_per_step(ref[None].double(), y, regression)[0])   # scored as the SNN's steps are
         return EvalProgress(len(self.numbers), batches, len(y), "pearson" if regression else "accuracy",
                             score_per_step(per_step, y, regression), agreement_per_step(per_step, ref, tol),
-                            running if more else self.last)
+                            running if more else self.last, qann_score=qann, reference=self.reference)
 
     def records(self) -> list:
         "Per batch `(number, rows, counts)`: what another process needs to score this one's batches."
@@ -197,7 +206,7 @@ class _Tally:
         parts = [None] * world
         dist.all_gather_object(parts, self.records())
         tally = _Tally.merged(self.task, parts)
-        tally.last = self.last
+        tally.last, tally.reference = self.last, self.reference
         return tally
 
 # %% ../nbs/11_evaluate.ipynb #e11a0029
@@ -233,7 +242,9 @@ def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
     qmodel = _like(qmodel, snn).eval()
     n_batches = len(batches) if hasattr(batches, "__len__") else None
     _emit(callbacks, "on_start", EvalProgress(0, n_batches, 0, "accuracy", torch.zeros(0), torch.zeros(0)))
-    tally = _simulate_batches(snn, qmodel, batches, _Tally(task), max_steps, chunk_steps, callbacks, record_first, n_batches)
+    tally = _Tally(task)
+    tally.reference = reference_name(qmodel)   # the copy the SNN is compared with, float type included
+    tally = _simulate_batches(snn, qmodel, batches, tally, max_steps, chunk_steps, callbacks, record_first, n_batches)
     tally = tally.gather()   # several processes: every process's batches
     if not tally.numbers: raise ValueError("evaluate_snn: no batches to evaluate (is the evaluation split empty?)")
     progress = tally.progress(n_batches)

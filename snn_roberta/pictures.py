@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['layer_label', 'raster_data', 'plot_spike_raster', 'plot_firing_rates', 'spikes_per_neuron', 'plot_spikes_per_neuron',
-           'membrane_trace', 'plot_membrane', 'plot_accuracy_per_step', 'plot_equivalence']
+           'membrane_trace', 'plot_membrane', 'plot_neuron_trace', 'plot_accuracy_per_step', 'plot_equivalence']
 
 # %% ../nbs/09_pictures.ipynb #d9df642f
 import re
@@ -195,6 +195,32 @@ def plot_membrane(result:SimulationResult, # a simulation run with `record=True`
     axes[1].set_title('running spike count: its final value × θ is the QANN activation', fontsize=9)
     return axes
 
+# %% ../nbs/09_pictures.ipynb #p09nt002
+def plot_neuron_trace(rows, # `neuron.neuron_trace` rows: (input, membrane, spikes, count) per step
+                      threshold:float, # the neuron's θ
+                      quantized:int|None=None, # the QANN's integer for the summed input: where the count must end
+                      axes=None, # two matplotlib axes: input and membrane, running count
+                     ):
+    "One neuron step by step: input and membrane against θ with its spikes, and the count reaching the quantized value."
+    if axes is None: _, axes = plt.subplots(2, 1, figsize=(7, 4.2), sharex=True, height_ratios=[3, 2], layout='constrained')
+    x, v, s, c = (torch.tensor([r[k] for r in rows], dtype=torch.float64) for k in range(4))
+    t = torch.arange(1, len(rows) + 1)
+    axes[0].bar(t, x, width=0.5, color='tab:gray', alpha=0.4, label='input x')
+    axes[0].plot(t, v, '.-', color='C0', lw=1, label='membrane V (after reset)')
+    for sign, marker, color in [(1, '^', 'C3'), (-1, 'v', 'C2')]:
+        fired = s * sign > 0
+        axes[0].plot(t[fired], v[fired], ls='none', marker=marker, ms=9, mfc='none', color=color,
+                     label='+ spikes' if sign > 0 else '− spikes')
+        for ti, vi, si in zip(t[fired], v[fired], s[fired]):
+            if abs(si) > 1: axes[0].annotate(f'{int(si):+d}', (ti, vi), xytext=(5, 3), textcoords='offset points', fontsize=8)
+    axes[0].axhline(threshold, ls='--', color='k', lw=0.8, label=f'threshold θ = {threshold:g}')
+    axes[0].axhline(0, color='gray', lw=0.6)
+    axes[0].set_ylabel('input, membrane'); axes[0].legend(fontsize=7, loc='upper right', ncols=2)
+    axes[1].plot([0, *t], [0, *c], drawstyle='steps-post', color='C1', lw=2, label='running spike count (from 0)')
+    if quantized is not None: axes[1].axhline(quantized, ls=':', color='k', lw=1, label=f'quantized value {quantized}')
+    axes[1].set_ylabel('count'); axes[1].set_xlabel('time step'); axes[1].legend(fontsize=7, loc='best')
+    return axes
+
 # %% ../nbs/09_pictures.ipynb #42d76d83
 def plot_accuracy_per_step(acc_per_step, # [T] accuracy (or another score) after each step
                            float_acc:float|None=None, # score of the float model, drawn as a line
@@ -203,6 +229,7 @@ def plot_accuracy_per_step(acc_per_step, # [T] accuracy (or another score) after
                            ax=None, # matplotlib axes to draw in
                            floor:float|None=None, # the task's floor (majority class), drawn as a line
                            metric:str='accuracy', # what is scored: 'accuracy', or e.g. 'pearson' for regression
+                           qann_label:str='QANN', # the QANN the SNN was simulated against, e.g. 'QANN (float64)'
                           ):
     "Accuracy (or `metric`) and agreement with the QANN of the SNN after each time step, against the float, QANN and floor levels."
     if ax is None: _, ax = plt.subplots(figsize=(7, 3.2), layout='constrained')
@@ -210,9 +237,9 @@ def plot_accuracy_per_step(acc_per_step, # [T] accuracy (or another score) after
     steps = torch.arange(1, len(acc) + 1)
     ax.plot(steps, acc, color='tab:purple', lw=2, label=f'SNN {metric}')
     if agreement_per_step is not None:
-        ax.plot(steps, torch.as_tensor(agreement_per_step), color='tab:gray', ls=':', lw=2, label='SNN agrees with QANN')
+        ax.plot(steps, torch.as_tensor(agreement_per_step), color='tab:gray', ls=':', lw=2, label=f'SNN agrees with {qann_label}')
     for level, style, name in [(float_acc, dict(color='tab:green', ls='--'), 'float model'),
-                               (qann_acc, dict(color='tab:orange', ls='-.'), 'QANN'),
+                               (qann_acc, dict(color='tab:orange', ls='-.'), qann_label),
                                (floor, dict(color='tab:red', ls=(0, (1, 3))), 'floor (majority class)')]:
         if level is not None: ax.axhline(level, lw=1, label=f'{name} {level:.1%}' if metric == 'accuracy' else f'{name} {level:.3f}', **style)
     ax.set_xlim(0.5, max(len(acc), 1) + 0.5); ax.set_ylim(-0.02 if metric == 'accuracy' else -1.02, 1.02)

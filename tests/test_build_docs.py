@@ -20,7 +20,7 @@ def _project(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         code('#| default_exp demo'), md('# Demo module\n\n> One function, documented.'),
         code('#| hide\nsecret = 1'),
-        md('## Double\nSee the [widgets tutorial](tutorials/widgets.ipynb).'),
+        md('## Double\nSee the [widgets tutorial](tutorials/widgets.ipynb).\n\n```bash\nsnn-first-run --output_dir runs\n```'),
         code('#| export\ndef double(x, # the input\n          ):\n    "Double `x`."\n    return 2*x'),
         code('#| echo: false\nprint("only the output")', outputs=[nbformat.v4.new_output('stream', text='only the output\n')]),
         code('#| output: false\nprint("only the input")', outputs=[nbformat.v4.new_output('stream', text='only the input\n')])])
@@ -82,3 +82,22 @@ def test_math_to_katex():
     assert out.count('class="katex"') == 2 and 'katex-display' in out and 'mathjax' not in out.lower()
     assert '<pre>$not math$</pre>' in out and 'costs $5 and $6' in out and 'broken $\\frac{$ here' in out
     assert '<link href="katex/katex.min.css" rel="stylesheet"/>' in out
+
+
+def test_shell_blocks_are_styled_like_code_cells(tmp_path):
+    "A ```bash block in markdown is highlighted and drawn in a code cell's box (background, border, no wrapping)."
+    from bs4 import BeautifulSoup
+    root = _project(tmp_path)
+    written, failed = build_docs.build_docs(root, n_workers=1)
+    assert not failed
+    soup = BeautifulSoup((root/'_docs'/'demo.html').read_text(), 'html.parser')
+    block = soup.select_one('.jp-RenderedMarkdown div.highlight > pre')
+    assert block is not None and 'snn-first-run' in block.get_text()
+    assert block.select('span.w') and block.select('span')   # Pygments highlighted the shell command
+    css = ' '.join(s.get_text() for s in soup.select('style'))
+    rule = lambda sel: re.search(re.escape(sel) + r'\s*\{([^}]*)\}', css).group(1)
+    box, pre = rule('.jp-RenderedMarkdown div.highlight'), rule('.jp-RenderedMarkdown div.highlight > pre')
+    assert 'var(--jp-cell-editor-background' in box and 'border:' in box   # the code cell's own box
+    assert 'white-space: pre' in pre and 'background: none' in pre          # no wrapping, no white page behind it
+    editor = rule('.jp-InputArea-editor')   # what a code cell uses, from the same page
+    assert 'var(--jp-cell-editor-background)' in editor

@@ -49,3 +49,30 @@ def test_imports_from_the_folder_that_holds_the_clone(tmp_path):
     out = subprocess.run([sys.executable, "-c", "import snn_roberta.convert, snn_roberta.config as c; print(c.DEFAULT_CONFIG.is_file())"],
                          cwd=tmp_path, capture_output=True, text=True, env={**__import__('os').environ, "PYTHONPATH": ""})
     assert out.returncode == 0 and out.stdout.strip() == "True", out.stderr[-2000:]
+
+
+def test_import_as_gives_the_module_for_every_stage():
+    "`import snn_roberta.X as m` binds the module X for every stage, those named like a function (quantize, simulate)"
+    " included; `snn_roberta.f` and `from snn_roberta import f` still give the function."
+    import snn_roberta as snn
+    assert snn.SHARED == {"quantize", "simulate"}
+    for module in snn.API:
+        space = {}
+        exec(f"import snn_roberta.{module} as m", space)
+        assert space["m"] is importlib.import_module(f"snn_roberta.{module}"), module
+        for name in snn.API[module]: assert getattr(space["m"], name) is getattr(snn, name), (module, name)
+    import snn_roberta.quantize as Q
+    import snn_roberta.simulate as S
+    assert Q.__name__ == "snn_roberta.quantize" and callable(Q.calibrate) and Q.quantize is snn.quantize
+    assert S.__name__ == "snn_roberta.simulate" and S.simulate is snn.simulate
+    from snn_roberta import quantize, simulate
+    assert (quantize.__name__, simulate.__name__) == ("quantize", "simulate")
+    assert snn.quantize.__module__ == "snn_roberta.quantize" and callable(snn.simulate)
+    def inside(): import snn_roberta.simulate as local; return local   # in a function too (IMPORT_FROM in its frame)
+    assert inside() is S
+
+
+def test_import_as_in_a_fresh_process():
+    "The trap of issue 23: `Q.calibrate` after `import snn_roberta.quantize as Q`, before anything else is imported."
+    assert run("import snn_roberta.quantize as Q; import snn_roberta as snn; "
+               "print(Q.calibrate.__name__, snn.quantize.__name__, type(Q).__name__)") == "calibrate quantize module"
