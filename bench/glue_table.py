@@ -59,19 +59,20 @@ def fmt(v, d=3): return "" if v is None else f"{v:.{d}f}"
 
 
 def row(r:dict) -> str:
-    second = "".join(f" ({m} {fmt(v['float'])} / {fmt(v['qann'])})" for m, v in r["second"].items())
+    second = "".join(f" ({m} {fmt(v['float'])} / {fmt(v['qann'])})" for m, v in r["second"].items() if v["qann"] is not None)
     same = (f"max \\|Δscore\\| {r['snn_max_score_diff']:.1e}" if r.get("snn_max_score_diff") is not None else
             f"{r['snn_agreement']:.3f}" if r.get("snn_agreement") is not None else "")
     head = "siamese, mean" if r["model"]["siamese"] else r["model"]["pooling"]
     mins = " / ".join(str(r["minutes"].get(s, "–")) for s in ("float", "qann", "snn"))
     snn = f"{fmt(r['snn'])} on {r['snn_examples']} (QANN {fmt(r['qann_on_snn_examples'])}, floor {fmt(r['floor_on_snn_examples'])})" \
         if r["snn"] is not None else ""
-    return (f"| {NAMES[r['task']]} | {r['metric']} | {head} | {fmt(r['floor'])} | {fmt(r['float'])} | **{fmt(r['qann'])}** "
+    qann = f"**{fmt(r['qann'])}**" if r["qann"] is not None else "not run yet"
+    return (f"| {NAMES[r['task']]} | {r['metric']} | {head} | {fmt(r['floor'])} | {fmt(r['float'])} | {qann} "
             f"| {GOALS[r['task']]} | {snn} | {same} | {fmt(r['snn_mean_steps'], 1)} | {mins} |{second}")
 
 
 def markdown(recs:list, runs:Path, t:dict, machine:str) -> str:
-    head = ("| task | metric | head | floor | float | QANN (fine-tuned) | goal | SNN on its first dev examples | SNN = QANN "
+    head = ("| task | metric | head | floor | float | QANN (fine-tuned, or calibrated where the recipe trains 0 epochs) | goal | SNN on its first dev examples | SNN = QANN "
             "| SNN mean steps | minutes float / QANN / SNN |\n|---|---|---|---|---|---|---|---|---|---|---|")
     ours = {r["task"]: r["qann"] for r in recs}
     pub_head = "| model | MRPC | SST-2 | STS-B | RTE | CoLA | WNLI |\n|---|---|---|---|---|---|---|"
