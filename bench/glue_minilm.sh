@@ -30,9 +30,9 @@ declare -A RECIPE=([stsb]="mean     siamese  0      0 -               0 -       
                    [sst2]="mean     cross    20000  1 5e-5            1 2e-5           64")
 LANES=${LANES:-"stsb,mrpc,wnli rte,cola,sst2"}
 EVAL=""; [ -n "${QUICK:-}" ] && EVAL="--max_eval_samples 16" && SNN_N=4
-step() {  # step LOG NAME RECIPE_LINE OUTDIR COMMAND...: run unless OUTDIR holds results of the same recipe
-  log=$1 name=$2 line=$3 out=$4; shift 4
-  if [ -f $out/eval_results.json ] && [ "$(cat $out/recipe.txt 2>/dev/null)" = "$line" ]; then
+step() {  # step LOG NAME RECIPE_LINE OUTDIR DONE_FILE COMMAND...: run unless OUTDIR holds DONE_FILE of the same recipe
+  log=$1 name=$2 line=$3 out=$4 done=$5; shift 5
+  if [ -f $out/$done ] && [ "$(cat $out/recipe.txt 2>/dev/null)" = "$line" ]; then
     echo "== $name skipped: done with the same recipe" >> $log; return 0; fi
   s=$(date +%s); echo "== $name start $(date -u +%H:%M): $*" >> $log
   "$@" > $R/$name.log 2>&1; rc=$?; echo "== $name rc=$rc $(( $(date +%s)-s )) s" >> $log
@@ -52,18 +52,17 @@ lane() {
        --warmup_steps 0.1 $TRAIN $EVAL"
     n="--max_eval_samples $SNN_N"; [ "$SNN_N" = 0 ] && n="$EVAL"
     mkdir -p $R/$t
-    step $log $t.model "$line" $R/$t/model snn-make-model --kind $KIND --task_name $t --pooling $pooling $S \
+    step $log $t.model "$line" $R/$t/model config.json snn-make-model --kind $KIND --task_name $t --pooling $pooling $S \
       --output_dir $R/$t/model --overwrite_output_dir
-    [ -f $R/$t/model/config.json ] && echo '{}' > $R/$t/model/eval_results.json   # the model stage has no scores
     F=$R/$t/float FT="--do_train --learning_rate $flr --num_train_epochs $fe"
     [ $fe = 0 ] && F=$R/$t/model FT=""   # no task training: the float model is the pretrained one, scored as it is
     Q="--do_train --learning_rate $qlr --num_train_epochs $qe --teacher_model_path $F" W="--model_weights_path $R/$t/qann"
     [ $qe = 0 ] && Q="" W=""             # calibrated only: the SNN stage calibrates the same way (same batches, seed)
-    step $log $t.float "$line" $R/$t/float snn-run-glue --model_name_or_path $R/$t/model $C $FT --do_eval \
+    step $log $t.float "$line" $R/$t/float eval_results.json snn-run-glue --model_name_or_path $R/$t/model $C $FT --do_eval \
       --output_dir $R/$t/float
-    step $log $t.qann "$line" $R/$t/qann snn-run-glue --model_name_or_path $F --transform_config $PC $C $Q --do_eval \
+    step $log $t.qann "$line" $R/$t/qann eval_results.json snn-run-glue --model_name_or_path $F --transform_config $PC $C $Q --do_eval \
       --output_dir $R/$t/qann
-    step $log $t.snn "$line" $R/$t/snn snn-run-glue --model_name_or_path $F --transform_config $PC $C --do_eval $W \
+    step $log $t.snn "$line" $R/$t/snn eval_results.json snn-run-glue --model_name_or_path $F --transform_config $PC $C --do_eval $W \
       --convert_to_snn $n --snn_batch_size 16 --snn_dtype $SNN_DTYPE --output_dir $R/$t/snn
   done
   echo "== lane done $(date -u +%H:%M)" >> $log

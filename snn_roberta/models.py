@@ -555,9 +555,8 @@ def make_model(kind:str, # 'tiny-roberta', 'minilm-relu' or 'minilm' (GELU, as t
               ) -> Path:
     "Save a model folder to start from offline: a tiny ReLU RoBERTa, MiniLM-L6 with ReLU (optionally distilled) or GELU."
     if kind not in MODEL_KINDS: raise ValueError(f"unknown model kind {kind!r}; valid kinds: {', '.join(MODEL_KINDS)}")
-    if siamese and check_pooling(pooling) != 'mean': raise ValueError("a siamese head compares mean-pooled sentence "
-                                                                      "vectors: use pooling='mean' with siamese=True")
-    check_pooling(pooling)
+    if check_pooling(pooling) != 'mean' and siamese:
+        raise ValueError("a siamese head compares mean-pooled sentence vectors: use pooling='mean' with siamese=True")
     if distill and kind != "minilm-relu":
         raise ValueError(f"distillation needs the GELU original of a pretrained model: use it with --kind minilm-relu, "
                          f"not {kind!r} (a tiny RoBERTa is built with ReLU from the start)")

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['logger', 'RENAMED_FLAGS', 'TUTORIAL_HELP', 'CHECKPOINT_NAME', 'TRAINER_FILES', 'LOCK_NAME', 'INCOMPLETE_MARKER',
-           'MODEL_TYPES', 'TOKENIZER_FILES', 'SUMMARY_METRICS', 'ModelArguments', 'DataArguments',
+           'MODEL_TYPES', 'TOKENIZER_FILES', 'LOAD_REPORT_TITLE', 'SUMMARY_METRICS', 'ModelArguments', 'DataArguments',
            'GlueTrainingArguments', 'rewrite_argv', 'CliError', 'one_line', 'use_cpu_processes', 'parse_args',
            'is_trainer_checkpoint', 'complete_checkpoints', 'lock_owner', 'acquire_output_lock', 'release_output_lock',
            'writing', 'check_complete', 'check_output_dir', 'check_model_folder', 'check_count', 'check_positive',
@@ -495,9 +495,11 @@ def load_task_data(task:GlueTask, # the task
     return DatasetDict(splits)
 
 # %% ../nbs/13_run_glue.ipynb #9eaf3f83
+LOAD_REPORT_TITLE = "load report"   # the title of transformers' load report, matched in any case
+
 class _NoLoadReport(logging.Filter):
     "Drop transformers' load report (a wide table with terminal escape codes) from the log."
-    def filter(self, record): return "LOAD REPORT" not in record.getMessage()
+    def filter(self, record): return LOAD_REPORT_TITLE not in record.getMessage().lower()
 
 def _no_progress_bars():
     "Turn off datasets' and transformers' progress bars (loading, tokenizing, saving): in a log they are escape codes."
