@@ -23,11 +23,11 @@ PC=snn_roberta/configs/bert_transform_cfg_per_channel_fast.yaml
 # float epochs 0: no task training (the pretrained encoder as it is; STS-B's untrained siamese MiniLM scores Pearson
 # 0.870, 3 epochs of MSE fine-tuning lowered it to 0.789); QANN epochs 0: calibrated only
 declare -A RECIPE=([stsb]="mean     siamese  0      0 -               0 -              128"
-                   [mrpc]="mean     cross    0      3 5e-5            1 2e-5           128"
+                   [mrpc]="mean     cross    0      3 5e-5            0 -              128"
                    [rte]="mean      cross    0      3 3e-5            1 2e-5           128"
-                   [wnli]="mean     cross    0      2 2e-5            1 1e-5           128"
-                   [cola]="mean     cross    0      3 5e-5            1 2e-5           64"
-                   [sst2]="mean     cross    20000  1 5e-5            1 2e-5           64")
+                   [wnli]="mean     cross    0      2 2e-5            0 -              128"
+                   [cola]="mean     cross    0      3 5e-5            0 -              64"
+                   [sst2]="mean     cross    20000  1 5e-5            0 -              64")
 LANES=${LANES:-"stsb,mrpc,wnli rte,cola,sst2"}
 EVAL=""; [ -n "${QUICK:-}" ] && EVAL="--max_eval_samples 16" && SNN_N=4
 step() {  # step LOG NAME RECIPE_LINE OUTDIR DONE_FILE COMMAND...: run unless OUTDIR holds DONE_FILE of the same recipe
