@@ -7,6 +7,7 @@
 #   FULL=1             train on every training example of every task (the RECIPE column 'train' caps SST-2 on a CPU)
 #   SNN_N=64           simulate the first SNN_N dev examples of each task (0: the whole dev set); float and QANN are
 #                      always scored on the whole dev set
+#   RECIPE_<task>      replace a task's RECIPE line (same columns), to try another recipe into another RUNS folder
 #   LANES              space-separated lanes of comma-separated tasks, one process per lane, THREADS torch threads each
 # Resumes: a stage whose eval_results.json exists, made with the same recipe line (recipe.txt beside it), is not rerun,
 # so the table can be built across sessions; delete a stage's folder to redo it.
@@ -28,6 +29,7 @@ declare -A RECIPE=([stsb]="mean     siamese  0      0 -               0 -       
                    [wnli]="mean     cross    0      2 2e-5            0 -              128"
                    [cola]="mean     cross    0      3 5e-5            0 -              64"
                    [sst2]="mean     cross    20000  1 5e-5            0 -              64")
+for t in "${!RECIPE[@]}"; do v=RECIPE_$t; [ -n "${!v:-}" ] && RECIPE[$t]=${!v}; done   # e.g. RECIPE_cola="mean cross 0 5 1e-4 0 - 64"
 LANES=${LANES:-"stsb,mrpc,wnli rte,cola,sst2"}
 EVAL=""; [ -n "${QUICK:-}" ] && EVAL="--max_eval_samples 16" && SNN_N=4
 step() {  # step LOG NAME RECIPE_LINE OUTDIR DONE_FILE COMMAND...: run unless OUTDIR holds DONE_FILE of the same recipe

@@ -71,7 +71,32 @@ def row(r:dict) -> str:
             f"| {GOALS[r['task']]} | {snn} | {same} | {fmt(r['snn_mean_steps'], 1)} | {mins} |{second}")
 
 
-def markdown(recs:list, runs:Path, t:dict, machine:str) -> str:
+def paths_side_by_side(paths:dict) -> list:
+    "Markdown lines: the same task through each path (label -> runs folder), accuracy, steps, spikes and energy."
+    out = []
+    for task in TASKS:
+        found = {label: results(runs/task/"snn") for label, runs in paths.items()}
+        if not all("eval_snn_agreement" in r for r in found.values()): continue
+        head = METRICS[task][0]
+        for label, r in found.items():
+            q, f = results(paths[label]/task/"qann"), results(paths[label]/task/"float")
+            out.append(f"| {NAMES[task]} | {label} | {fmt(f.get(f'eval_{head}'))} | {fmt(q.get(f'eval_{head}'))} "
+                       f"| {fmt(r[f'eval_{head}'])} on {r['eval_samples']} | {fmt(r['eval_snn_mean_steps'], 1)} "
+                       f"| {fmt(r['eval_snn_firing_rate'], 2)} | {r['eval_snn_ac'] / 1e6:.0f} | {r['eval_snn_mac'] / 1e6:.0f} "
+                       f"| {r['eval_ann_mac'] / 1e6:.0f} | {r['eval_snn_energy_uj']:.0f} | {r['eval_snn_energy_ratio']:.2f} |")
+    if not out: return []
+    return ["## The two paths side by side: GELU converted as it is, or swapped for ReLU", "",
+            "The same task, recipe and commands with `KIND=minilm` (GELU, an accumulate-and-difference operator) and "
+            "`KIND=minilm-relu` (ReLU, which the neuron absorbs). Per example, over the simulated dev examples: "
+            "ACs are the spike-driven accumulates, MACs the multiply-accumulates the SNN still does (operators such as "
+            "LayerNorm, softmax and GELU evaluate their function at every step), energy the 45 nm estimate of both "
+            "(arithmetic only) and its ratio to the float network's.", "",
+            "| task | path | float | QANN | SNN | mean steps | spikes / neuron / step | SNN ACs (M) | SNN MACs (M) "
+            "| float MACs (M) | SNN energy (µJ) | SNN / float energy |", "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            *out, ""]
+
+
+def markdown(recs:list, runs:Path, t:dict, machine:str, paths:dict|None=None) -> str:
     head = ("| task | metric | head | floor | float | QANN (fine-tuned, or calibrated where the recipe trains 0 epochs) | goal | SNN on its first dev examples | SNN = QANN "
             "| SNN mean steps | minutes float / QANN / SNN |\n|---|---|---|---|---|---|---|---|---|---|---|")
     ours = {r["task"]: r["qann"] for r in recs}
@@ -97,6 +122,7 @@ def markdown(recs:list, runs:Path, t:dict, machine:str) -> str:
         "GLUE dev scores as each paper prints them (×100): references, not same-setting comparisons (other model sizes, "
         "training budgets and spike schemes). Ours is the fine-tuned QANN on the whole dev set, which the SNN reproduces "
         "(checked on the simulated examples above).", "", pub_head, *pub, "",
+        *paths_side_by_side(paths or {}),
         "## Commands and wall times", "", *cmds, ""])
 
 
@@ -106,11 +132,13 @@ def main():
     p.add_argument("--out", default=str(ROOT/"bench"/"results"/"glue_minilm"), help="written as OUT.json and OUT.md")
     p.add_argument("--machine", default="x86_64, 2 CPU cores, two lanes of tasks side by side, 1 torch thread each "
                    "(the cores also served other work)")
+    p.add_argument("--relu_runs", default=str(ROOT/"bench"/"runs"/"glue_relu"),
+                   help="runs of KIND=minilm-relu bash bench/glue_minilm.sh, set beside the GELU ones where both exist")
     args = p.parse_args()
     runs, t = Path(args.runs), times(Path(args.runs))
     recs = [r for r in (record(runs, task, t) for task in TASKS) if r is not None]
     Path(args.out + ".json").write_text(json.dumps(recs, indent=1) + "\n")
-    text = markdown(recs, runs, t, args.machine)
+    text = markdown(recs, runs, t, args.machine, {"GELU (minilm)": runs, "ReLU (minilm-relu)": Path(args.relu_runs)})
     Path(args.out + ".md").write_text(text)
     print(text)
 

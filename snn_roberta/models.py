@@ -10,7 +10,8 @@ __all__ = ['GELU_NAMES', 'GELU_CLASSES', 'ROBERTA_SPECIAL_TOKENS', 'POOLINGS', '
            'PooledRobertaClassificationHead', 'unpack_pairs', 'PooledMixin', 'PooledBertForSequenceClassification',
            'PooledRobertaForSequenceClassification', 'model_class', 'with_pooling', 'pack_pairs', 'load_classifier',
            'minilm_path', 'minilm', 'minilm_relu', 'hidden_state_loss', 'distill_relu', 'model_inputs',
-           'DistillationTrainer', 'load_teacher', 'make_model']
+           'pooled_vectors', 'head_logits', 'head_parameters', 'fit_head', 'DistillationTrainer', 'load_teacher',
+           'make_model']
 
 # %% ../nbs/03_models.ipynb #f6aed90a
 import copy, json, os, time
@@ -236,9 +237,8 @@ class PooledBertPooler(nn.Module):
         self.pool = pool
         self.dense, self.activation = (pooler.dense, pooler.activation) if pooler is not None else (None, None)
 
-    def forward(self, hidden_states):
-        x = self.pool(hidden_states)
-        return x if self.dense is None else self.activation(self.dense(x))
+    def from_pooled(self, x): return x if self.dense is None else self.activation(self.dense(x))
+    def forward(self, hidden_states): return self.from_pooled(self.pool(hidden_states))
 
 # %% ../nbs/03_models.ipynb #65972d18
 class PooledRobertaClassificationHead(nn.Module):
@@ -249,10 +249,12 @@ class PooledRobertaClassificationHead(nn.Module):
         self.pool, self.dropout = pool, head.dropout
         self.dense, self.out_proj = (None, out_proj) if out_proj is not None else (head.dense, head.out_proj)
 
-    def forward(self, features, **kwargs):
-        x = self.dropout(self.pool(features))
+    def from_pooled(self, x):
+        x = self.dropout(x)
         if self.dense is not None: x = self.dropout(torch.tanh(self.dense(x)))
         return self.out_proj(x)
+
+    def forward(self, features, **kwargs): return self.from_pooled(self.pool(features))
 
 # %% ../nbs/03_models.ipynb #85a78b99
 def unpack_pairs(input_ids, # [N, 2P]: each pair's two sentences side by side, each padded to P
@@ -479,6 +481,64 @@ def model_inputs(batch, # a dict or `BatchEncoding`, or a tuple `(input_ids, att
     "The model-input tensors of a batch, on `device`."
     if not isinstance(batch, Mapping): batch = dict(zip(MODEL_INPUTS, batch))   # Mapping: dicts and BatchEncoding
     return {k: torch.as_tensor(v).to(device) for k, v in batch.items() if k in MODEL_INPUTS and v is not None}
+
+# %% ../nbs/03_models.ipynb #fff53a2d
+def _pooling_of(model) -> TokenPooling:
+    "The `TokenPooling` of a pooled model, or a `ValueError` naming the fix."
+    pools = [m for m in model.modules() if isinstance(m, TokenPooling)]
+    if len(pools) != 1: raise ValueError(f"{type(model).__name__} has {len(pools)} pooling modules, needs one: make "
+                                         "a pooled model with with_pooling(model, 'mean') (or make_model(..., pooling='mean'))")
+    return pools[0]
+
+def pooled_vectors(model, # a pooled classifier (`with_pooling`, `minilm(pooling='mean')`)
+                   batches, # batches of model inputs (dicts with input_ids, attention_mask, ...)
+                  ) -> torch.Tensor:
+    "What the head of `model` reads for each example of `batches`: `[N, H]`, siamese `[N, 2H]` (no gradients)."
+    out, was_training = [], model.training
+    hook = _pooling_of(model).register_forward_hook(lambda m, args, pooled: out.append(pooled.detach()))
+    try:
+        with torch.no_grad():
+            for b in batches: model.eval()(**model_inputs(b, model.device))
+    finally: hook.remove(); model.train(was_training)
+    return torch.cat(out)
+
+# %% ../nbs/03_models.ipynb #18a4760d
+def head_logits(model, # a pooled classifier
+                pooled, # what `pooled_vectors` returns
+               ) -> torch.Tensor:
+    "The logits the head of `model` gives for pooled vectors: the model's own output, without the encoder."
+    if hasattr(model, 'bert'): return model.classifier(model.dropout(model.bert.pooler.from_pooled(pooled)))
+    return model.classifier.from_pooled(pooled)
+
+# %% ../nbs/03_models.ipynb #f28ad17d
+def head_parameters(model) -> list:
+    "The weights of a pooled model's head: what `fit_head` trains."
+    heads = [model.bert.pooler, model.classifier] if hasattr(model, 'bert') else [model.classifier]
+    return [p for h in heads for p in h.parameters()]
+
+def fit_head(model, # a pooled classifier
+             pooled, # its `pooled_vectors` for the training examples
+             labels, # their labels (class ids, or scores with one label)
+             epochs:int=10, lr:float=1e-3, batch_size:int=32, weight_decay:float=0.01,
+             seed:int=0, # for the shuffling and dropout (the global RNG is left alone)
+            ) -> list:
+    "Train only the head of `model` on precomputed pooled vectors (the encoder frozen): the mean loss of each epoch."
+    _pooling_of(model); labels = torch.as_tensor(labels)
+    if len(labels) != len(pooled): raise ValueError(f"{len(pooled)} pooled vectors but {len(labels)} labels: one label per example")
+    regression = model.config.num_labels == 1
+    loss_fn = (lambda out, y: F.mse_loss(out.squeeze(-1), y.to(out.dtype))) if regression else F.cross_entropy
+    opt, losses = torch.optim.AdamW(head_parameters(model), lr=lr, weight_decay=weight_decay), []
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed); model.train()
+        for _ in range(epochs):
+            order, total = torch.randperm(len(labels)), 0.
+            for i in range(0, len(order), batch_size):
+                b = order[i:i + batch_size]
+                loss = loss_fn(head_logits(model, pooled[b]), labels[b])
+                opt.zero_grad(); loss.backward(); opt.step(); total += loss.item() * len(b)
+            losses.append(total / len(labels))
+    model.eval()
+    return losses
 
 # %% ../nbs/03_models.ipynb #7e292f90
 class DistillationTrainer(Trainer):

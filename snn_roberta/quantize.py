@@ -99,11 +99,13 @@ class QuantRobertaClassificationHead(nn.Module):
             self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, head.dense.out_features)
                                                      for n in self.quantizers)
 
-    def forward(self, features, **kwargs):
-        x = self.dropout(self.pool(features))
+    def from_pooled(self, x):
+        x = self.dropout(x)
         if self.dense is None: return self.out_proj(x)
         x = self.dense_quan(self.dense(x))
         return self.out_proj(self.dropout(self.activation_quan(self.activation(x))))
+
+    def forward(self, features, **kwargs): return self.from_pooled(self.pool(features))
 
 # %% ../nbs/05_quantize.ipynb #5359e46e
 class QuantBertPooler(nn.Module):
@@ -117,10 +119,10 @@ class QuantBertPooler(nn.Module):
             self.dense_quan, self.activation_quan = (make_quantizer(n, level, per_channel, pooler.dense.out_features)
                                                      for n in self.quantizers)
 
-    def forward(self, hidden_states):
-        x = self.pool(hidden_states)
-        if self.dense is None: return x
-        return self.activation_quan(self.activation(self.dense_quan(self.dense(x))))
+    def from_pooled(self, x):
+        return x if self.dense is None else self.activation_quan(self.activation(self.dense_quan(self.dense(x))))
+
+    def forward(self, hidden_states): return self.from_pooled(self.pool(hidden_states))
 
 # %% ../nbs/05_quantize.ipynb #9c9102b9
 class QuantLinear(nn.Module):

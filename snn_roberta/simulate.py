@@ -64,7 +64,8 @@ class _SpikeProbe:
             up, down = s.clamp(min=0).sum(-1, dtype=torch.int32), s.clamp(max=0).sum(-1, dtype=torch.int32).neg()
             self.counts[name].append(torch.stack([up, down], -1).long().cpu())   # spike units: a graded spike k counts |k|
             if self.wanted(name):
-                per_ex = lambda x: x.reshape(T, self.B, *out.shape[1:])[:, self.example].cpu()
+                # a siamese model runs 2B sentences: an example's two sentences side by side on the token axis
+                per_ex = lambda x: x.reshape(T, self.B, -1, *out.shape[2:])[:, self.example].cpu()
                 self.spikes[name].append(per_ex(module.last_spikes).to(torch.int8))
                 self.currents[name].append(per_ex(inputs[0]).clone())
         return f

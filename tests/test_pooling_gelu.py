@@ -71,3 +71,16 @@ def test_saved_pooled_models_come_back_pooled(tmp_path):
     assert torch.equal(simulate(load_snn(tmp_path/'snn'), ids, mask).logits, simulate(snn, ids, mask).logits)
     model.save_pretrained(tmp_path/'float')
     assert load_classifier(tmp_path/'float').config.pooling == 'mean'
+
+
+def test_recording_a_siamese_pair():
+    "Recording one example of a siamese model keeps its two sentences, side by side on the token axis."
+    model = with_pooling(tiny_bert(seed=4, hidden_act='gelu'), 'mean', siamese=True)
+    ids, mask = padded_batch(n=4)
+    qann = calibrate(quantize(model, with_speed(BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=4, bias_steps=1)),
+                     [(ids, mask)], progress=False).double()
+    name = 'bert.encoder.layer.0.intermediate.dense_quan'
+    res = simulate(convert_to_snn(qann), ids, mask, record=[name], record_example=1)
+    spikes = res.spikes[name]   # [T, 2 sentences x their tokens, features]
+    assert spikes.shape[0] == res.total_steps and spikes.shape[-1] == model.config.intermediate_size
+    assert spikes.shape[1] % 2 == 0 and spikes.abs().sum() > 0
