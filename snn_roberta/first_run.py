@@ -8,7 +8,7 @@ __all__ = ['FAST_CONFIG', 'COMMON', 'ENTRIES', 'Stage', 'first_run_stages', 'lon
 # %% ../nbs/15_first_run.ipynb #f15a0004
 import argparse, shlex, sys, time
 from dataclasses import dataclass
-from . import run_glue
+from . import make_model_cli, run_glue
 
 # %% ../nbs/15_first_run.ipynb #f15a0007
 @dataclass
@@ -49,7 +49,7 @@ def long_form(stages) -> str:
     return ' && \\\n'.join(s.shell() for s in stages)
 
 # %% ../nbs/15_first_run.ipynb #f15a0014
-ENTRIES = {'snn-make-model': run_glue.make_model_main, 'snn-run-glue': run_glue.main}
+ENTRIES = {'snn-make-model': make_model_cli.make_model_main, 'snn-run-glue': run_glue.main}
 
 def _parser():
     p = argparse.ArgumentParser(prog='snn-first-run', description="The README's main job: MiniLM-L6 with ReLU, fine-tuned "

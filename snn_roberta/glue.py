@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['GLUE_TASKS', 'GLUE_DIR_ENV', 'HUB_DATASET', 'GlueTask', 'get_glue_task', 'glue_eval_splits', 'default_glue_dir',
            'glue_task_dir', 'read_glue_tsv', 'glue_features', 'load_glue_tsv', 'load_glue', 'preprocess_glue',
-           'glue_metric_path', 'glue_metric', 'compute_glue_metrics', 'glue_floor', 'task_texts']
+           'glue_metric_path', 'glue_metric', 'compute_glue_metrics', 'glue_floor', 'task_texts', 'load_task_data',
+           'glue_compute_metrics', 'split_suffix', 'split_file', 'tasks_on_disk']
 
 # %% ../nbs/10_glue.ipynb #4e32da36
 import csv
@@ -30,6 +31,7 @@ class GlueTask:
     tsv_label: str # label column in the .tsv files
     files: dict # split name -> .tsv file name
     tsv_columns: tuple = () # column names for .tsv files without a header row
+    metric: str = "accuracy" # the headline metric: what a summary, a plot title or a table reports first
 
     @property
     def num_labels(self): return len(self.label_names) or 1
@@ -47,13 +49,14 @@ _NLI2 = ("entailment", "not_entailment")
 
 GLUE_TASKS = {t.name: t for t in [
     GlueTask("cola", "CoLA", ("sentence",), ("unacceptable", "acceptable"), ("sentence",), "label", _SPLIT_FILES,
-             tsv_columns=("source", "label", "original", "sentence")),
+             tsv_columns=("source", "label", "original", "sentence"), metric="matthews_correlation"),
     GlueTask("sst2", "SST-2", ("sentence",), ("negative", "positive"), ("sentence",), "label", _SPLIT_FILES),
     GlueTask("mrpc", "MRPC", ("sentence1", "sentence2"), ("not_equivalent", "equivalent"),
              ("#1 String", "#2 String"), "Quality", _SPLIT_FILES),
     GlueTask("qqp", "QQP", ("question1", "question2"), ("not_duplicate", "duplicate"),
              ("question1", "question2"), "is_duplicate", _SPLIT_FILES),
-    GlueTask("stsb", "STS-B", ("sentence1", "sentence2"), (), ("sentence1", "sentence2"), "score", _SPLIT_FILES),
+    GlueTask("stsb", "STS-B", ("sentence1", "sentence2"), (), ("sentence1", "sentence2"), "score", _SPLIT_FILES,
+             metric="pearson"),
     GlueTask("mnli", "MNLI", ("premise", "hypothesis"), ("entailment", "neutral", "contradiction"),
              ("sentence1", "sentence2"), "gold_label", _MNLI_FILES),
     GlueTask("qnli", "QNLI", ("question", "sentence"), _NLI2, ("question", "sentence"), "label", _SPLIT_FILES),
@@ -272,3 +275,61 @@ def task_texts(tasks, # GLUE task names whose training sentences to use, e.g. ('
         columns = [train[k] for k in t.text_keys]
         texts += list(columns[0]) if len(columns) == 1 else list(zip(*columns))
     return texts[:max_samples]
+
+# %% ../nbs/10_glue.ipynb #3885d31f
+def _first(dataset, n): return dataset if n is None else dataset.select(range(min(n, len(dataset))))
+
+def load_task_data(task:GlueTask, # the task
+                   data_dir=None, # local GLUE folder; None: as `load_glue` (`$SNN_ROBERTA_GLUE_DIR`, else the Hub)
+                   max_train:int|None=None, # keep the first N training examples
+                   max_eval:int|None=None, # keep the first N examples of each evaluation split
+                   train:bool=False, # keep the training split (to fine-tune)
+                   calibration_examples:int=0, # size of the shuffled "calibration" sample of the training split
+                   seed:int=42, # shuffling seed of the calibration sample
+                  ) -> DatasetDict:
+    "The splits a run needs: train, calibration, evaluation; cut to `max_train`/`max_eval`."
+    raw = load_glue(task.name, data_dir)
+    splits = {}
+    if "train" in raw:
+        train_split = _first(raw["train"], max_train)
+        if train: splits["train"] = train_split
+        if calibration_examples:
+            n = min(calibration_examples, len(train_split))
+            splits["calibration"] = train_split.shuffle(seed=seed).select(range(n))
+    for split in task.eval_splits:
+        if split in raw: splits[split] = _first(raw[split], max_eval)
+    return DatasetDict(splits)
+
+# %% ../nbs/10_glue.ipynb #689faf1a
+def glue_compute_metrics(task:GlueTask # the task whose official metrics to compute
+                        ):
+    "A `compute_metrics` for the `Trainer`: the official GLUE metrics of `task`."
+    def compute(p):
+        logits = p.predictions[0] if isinstance(p.predictions, tuple) else p.predictions
+        return compute_glue_metrics(task.name, logits, p.label_ids)
+    return compute
+
+# %% ../nbs/10_glue.ipynb #0022ce13
+def split_suffix(split:str # an evaluation split, e.g. 'validation_mismatched'
+                ) -> str:
+    "Key suffix for an evaluation split's metrics: `_mm` for MNLI mismatched, else none."
+    return "_mm" if split == "validation_mismatched" else ""
+
+# %% ../nbs/10_glue.ipynb #56ecca39
+def split_file(task, # a GLUE task name or `GlueTask`
+               split:str, # a split name, e.g. 'train'
+               data_dir, # a local GLUE folder
+              ) -> Path|None:
+    "The `.tsv` file of `task`'s `split` in `data_dir`, or None when it is not there."
+    t = get_glue_task(task)
+    try: f = glue_task_dir(t, data_dir)/t.files[split]
+    except FileNotFoundError: return None
+    return f if f.is_file() else None
+
+# %% ../nbs/10_glue.ipynb #290602f8
+def tasks_on_disk(data_dir=None # a local GLUE folder; default: `default_glue_dir()`
+                 ) -> list:
+    "The GLUE tasks with files in the local GLUE folder (none without one)."
+    root = data_dir or default_glue_dir()
+    if root is None: return []
+    return [t.name for t in GLUE_TASKS.values() if any(split_file(t, s, root) for s in t.files)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import re
 import torch
 from torch import nn
+from fastcore.basics import patch
 import torch.nn.functional as F
 from .operators import AccumulateDiff, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
 from .simulate import SimulationProbe, SimulationResult, simulate, spike_rates
@@ -231,7 +232,8 @@ def synaptic_ops(snn:nn.Module, # an SNN from `convert_to_snn`
     return ops_report(simulate(snn, input_ids, attention_mask, probes=probes, **simulate_kwargs))
 
 # %% ../nbs/08_measure.ipynb #735d43f5
-def _summary(self:OpsReport, preset='45nm-fp32') -> dict:
+@patch
+def summary(self:OpsReport, preset='45nm-fp32') -> dict:
     "Per-example means: SNN AC, MAC and their sum (`snn_sops`), ANN MAC, energies (µJ) and their ratio, steps, firing rate."
     t, B = self.totals(), self.n_examples
     snn, ann = dict(ac=t['snn_ac'] / B, mac=t['snn_mac'] / B), dict(ac=t['ann_ac'] / B, mac=t['ann_mac'] / B)
@@ -242,11 +244,10 @@ def _summary(self:OpsReport, preset='45nm-fp32') -> dict:
                 snn_energy_uj=e_snn, ann_energy_uj=e_ann, energy_ratio=e_snn / e_ann if e_ann else float('nan'),
                 steps=float(self.steps.float().mean()), firing_rate=firing_rate)
 
-OpsReport.summary = _summary
-
 # %% ../nbs/08_measure.ipynb #e210a267
-def _to_pandas(self:OpsReport, preset='45nm-fp32', # energy preset for the µJ columns
-               by='module', # 'module', 'block' (embeddings, layer N, classifier) or 'kind' (linear, matmul, ...)
+@patch
+def to_pandas(self:OpsReport, preset='45nm-fp32', # energy preset for the µJ columns
+              by='module', # 'module', 'block' (embeddings, layer N, classifier) or 'kind' (linear, matmul, ...)
               ):
     "Per-example means per operator (or block, or kind): SNN AC and MAC, ANN MAC, and their energies in µJ."
     import pandas as pd
@@ -261,10 +262,9 @@ def _to_pandas(self:OpsReport, preset='45nm-fp32', # energy preset for the µJ c
     if by not in ('block', 'kind'): raise ValueError(f"by must be 'module', 'block' or 'kind', got {by!r}")
     return df.drop(columns=['module', 'block' if by == 'kind' else 'kind']).groupby(by, sort=False).sum()
 
-OpsReport.to_pandas = _to_pandas
-
 # %% ../nbs/08_measure.ipynb #6d95061f
-def _firing_rates(self:OpsReport):
+@patch
+def firing_rates(self:OpsReport):
     "Per neuron layer: neurons per example, and spikes per neuron per step (+1, -1, both) over the steps each example needed."
     import pandas as pd
     rates = spike_rates(self.spike_counts, self.neurons, self.steps)
@@ -273,13 +273,12 @@ def _firing_rates(self:OpsReport):
     df['rate'] = df.pos_rate + df.neg_rate
     return df
 
-OpsReport.firing_rates = _firing_rates
-
 # %% ../nbs/08_measure.ipynb #37b482aa
-def _plot(self:OpsReport, preset='45nm-fp32', # energy preset
-          by='block', # grouping, as in `to_pandas`
-          ax=None, # matplotlib axes to draw in (default: a new figure)
-          log:bool=False, # logarithmic energy axis
+@patch
+def plot(self:OpsReport, preset='45nm-fp32', # energy preset
+         by='block', # grouping, as in `to_pandas`
+         ax=None, # matplotlib axes to draw in (default: a new figure)
+         log:bool=False, # logarithmic energy axis
          ):
     "Bar chart of the energy per example of each block (or operator, or kind), SNN next to ANN."
     import matplotlib.pyplot as plt
@@ -293,17 +292,14 @@ def _plot(self:OpsReport, preset='45nm-fp32', # energy preset
     ax.legend(); ax.figure.tight_layout()
     return ax
 
-OpsReport.plot = _plot
-
 # %% ../nbs/08_measure.ipynb #837e17fe
-def _repr(self:OpsReport):
+@patch
+def __repr__(self:OpsReport):
     s = self.summary()
     head = (f"{self.n_examples} examples, {s['steps']:.1f} steps each on average, firing rate {s['firing_rate']:.4f}\n"
             f"per example: SNN {s['snn_ac']:,.0f} AC + {s['snn_mac']:,.0f} MAC = {s['snn_energy_uj']:.3f} µJ; "
             f"ANN {s['ann_mac']:,.0f} MAC = {s['ann_energy_uj']:.3f} µJ (45nm-fp32); SNN/ANN {s['energy_ratio']:.2f}\n")
     return head + self.to_pandas(by='block').to_string(float_format=lambda v: f"{v:,.4g}")
-
-OpsReport.__repr__ = _repr
 
 # %% ../nbs/08_measure.ipynb #m08a0004
 def condense(*reports:OpsReport) -> OpsReport:

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['layer_label', 'raster_data', 'plot_spike_raster', 'plot_firing_rates', 'spikes_per_neuron', 'plot_spikes_per_neuron',
-           'membrane_trace', 'plot_membrane', 'plot_neuron_trace', 'plot_accuracy_per_step', 'plot_equivalence']
+           'membrane_trace', 'plot_membrane', 'plot_neuron_trace', 'plot_accuracy_per_step', 'plot_equivalence',
+           'plot_snn_per_step']
 
 # %% ../nbs/09_pictures.ipynb #d9df642f
 import re
@@ -274,3 +275,18 @@ def plot_equivalence(report:EquivalenceReport, # from `equivalence_report`
     axes[1].set_xlabel('step'); axes[1].grid(axis='x', alpha=0.3)
     axes[1].set_title(f'Step at which each layer settled (error < {tol:g})', fontsize=10)
     return axes
+
+# %% ../nbs/09_pictures.ipynb #542c616f
+def plot_snn_per_step(metrics, # evaluation metrics with `eval_snn_*_per_step`, `eval_qann_*` and `eval_floor_*` keys
+                      path=None, # save the figure here (PNG)
+                      title="", # figure title, e.g. the task
+                     ):
+    "Plot the SNN's accuracy (STS-B: Pearson) and agreement after each time step, the QANN's level and the floor as lines."
+    key = next(k for k in metrics if k.startswith("eval_snn_") and k.endswith("_per_step") and "agreement" not in k)
+    name = key[len("eval_snn_"):-len("_per_step")]
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+    plot_accuracy_per_step(metrics[key], qann_acc=metrics.get(f"eval_qann_{name}"), floor=metrics.get(f"eval_floor_{name}"),
+                           agreement_per_step=metrics.get("eval_snn_agreement_per_step"), ax=ax, metric=name)
+    ax.set_title(title)
+    if path is not None: fig.savefig(path, dpi=110)
+    return fig

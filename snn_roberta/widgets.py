@@ -9,6 +9,7 @@ __all__ = ['STAGES', 'PLAY_SIGNS', 'figure_output', 'show_figure', 'stage_html',
 # %% ../nbs/12_widgets.ipynb #14f26736
 import base64, io, math
 from contextlib import contextmanager
+from fastcore.basics import patch
 import torch
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -77,7 +78,8 @@ class ConversionDashboard(EvaluationCallback):
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
 
 # %% ../nbs/12_widgets.ipynb #439eef79
-def _set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
+@patch
+def set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
               total:int=1, # units of work in this stage, for the progress bar
               text:str=''): # status line
     "Show `stage` as the current one, with an empty progress bar of `total` units."
@@ -87,7 +89,8 @@ def _set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
     self.progress.value = self.progress.max if stage == 'done' else 0
     self.status.value = text
 
-def _update_progress(self:ConversionDashboard, value:int, # units done
+@patch
+def update_progress(self:ConversionDashboard, value:int, # units done
                     total:int|None=None, # new total, if it changed
                     text:str|None=None): # new status line
     "Move the progress bar."
@@ -95,7 +98,8 @@ def _update_progress(self:ConversionDashboard, value:int, # units done
     self.progress.value = min(value, self.progress.max)
     if text is not None: self.status.value = text
 
-def _track(self:ConversionDashboard, items, # any iterable
+@patch
+def track(self:ConversionDashboard, items, # any iterable
           stage:str, # the stage these items belong to
           total:int|None=None): # number of items, if `len(items)` does not say
     "Yield from `items` while the progress bar counts them."
@@ -105,9 +109,8 @@ def _track(self:ConversionDashboard, items, # any iterable
         yield item
         self.update_progress(i + 1, max(total, i + 1), f'{stage}: {i + 1}/{total}')
 
-ConversionDashboard.set_stage, ConversionDashboard.update_progress, ConversionDashboard.track = _set_stage, _update_progress, _track
-
 # %% ../nbs/12_widgets.ipynb #9c345c7d
+@patch
 @contextmanager
 def _hold(self:ConversionDashboard):
     "Change several controls, then redraw once."
@@ -116,7 +119,8 @@ def _hold(self:ConversionDashboard):
     finally: self._holding = False
     self.draw_raster()
 
-def _draw_raster(self:ConversionDashboard):
+@patch
+def draw_raster(self:ConversionDashboard):
     "Draw the selected layer's raster up to the selected step."
     if self.result is None or not self.layer.value: return
     token = self.token if self.result.spikes[self.layer.value].ndim >= 3 else None   # [T, tok, n] or [T, head, tok, n]
@@ -125,10 +129,9 @@ def _draw_raster(self:ConversionDashboard):
     show_figure(self.raster_out, fig)
     self.raster_fig, self.drawn = fig, {'layer': self.layer.value, 'steps': self.step.value}
 
-ConversionDashboard._hold, ConversionDashboard.draw_raster = _hold, _draw_raster
-
 # %% ../nbs/12_widgets.ipynb #9472fdf7
-def _show_result(self:ConversionDashboard, result:SimulationResult, # a simulation run with `record=True`
+@patch
+def show_result(self:ConversionDashboard, result:SimulationResult, # a simulation run with `record=True`
                 layer:str|None=None, # layer to select (default: keep the selection, else the first FFN ReLU layer)
                 steps:int|None=None): # step to put the slider on (default: the last)
     "Show the spikes of `result`: layers in the selector, its time steps on the slider."
@@ -144,10 +147,9 @@ def _show_result(self:ConversionDashboard, result:SimulationResult, # a simulati
         self.step.max = result.total_steps
         self.step.value = steps or result.total_steps
 
-ConversionDashboard.show_result = _show_result
-
 # %% ../nbs/12_widgets.ipynb #03d00525
-def _show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or metrics with snn_/ann_ keys
+@patch
+def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or metrics with snn_/ann_ keys
             ):
     "Show per-example operation counts and energy of the SNN next to the float network's."
     get = lambda k: summary.get(k, summary.get(f'snn_{k}'))
@@ -159,15 +161,14 @@ def _show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, o
     self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>'
                                                          for k, v in rows) + f'</table><small>{note}</small>')
 
-ConversionDashboard.show_ops = _show_ops
-
 # %% ../nbs/12_widgets.ipynb #e4fbdb7e
-def _draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `metric`) after each step
-                agreement_per_step=None, # [T] agreement with the QANN after each step
-                metric:str='accuracy', # what the curve scores: 'accuracy' or 'pearson'
-                title:str='', # figure title
-                qann_score:float|None=None, # the reference QANN's score on the same examples (`EvalProgress.qann_score`)
-                reference:str|None=None): # its name, float type included (`EvalProgress.reference`)
+@patch
+def draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `metric`) after each step
+               agreement_per_step=None, # [T] agreement with the QANN after each step
+               metric:str='accuracy', # what the curve scores: 'accuracy' or 'pearson'
+               title:str='', # figure title
+               qann_score:float|None=None, # the reference QANN's score on the same examples (`EvalProgress.qann_score`)
+               reference:str|None=None): # its name, float type included (`EvalProgress.reference`)
     "Redraw the score-per-step curve; a `qann_score` from the evaluation replaces the QANN line's level and name."
     self.curve = torch.as_tensor(score_per_step, dtype=torch.float64)
     self.agree_curve = None if agreement_per_step is None else torch.as_tensor(agreement_per_step, dtype=torch.float64)
@@ -179,14 +180,14 @@ def _draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `me
     show_figure(self.curve_out, fig)
     self.curve_fig = fig
 
-ConversionDashboard.draw_curve = _draw_curve
-
 # %% ../nbs/12_widgets.ipynb #365f7b79
-def _on_start(self:ConversionDashboard, progress:EvalProgress):
+@patch
+def on_start(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls = self.batches_done = 0
     self.set_stage('simulate', progress.batches or 1, 'simulating the first batch')
 
-def _on_chunk(self:ConversionDashboard, progress:EvalProgress):
+@patch
+def on_chunk(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls += 1
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, progress.metric,
                     f'SNN {progress.metric} after each time step ({progress.examples} examples so far)',
@@ -194,11 +195,13 @@ def _on_chunk(self:ConversionDashboard, progress:EvalProgress):
     if progress.result is not None and progress.result.spikes: self.show_result(progress.result)
     self.status.value = f'batch {progress.batch + 1}: step {progress.result.total_steps}'
 
-def _on_batch(self:ConversionDashboard, progress:EvalProgress):
+@patch
+def on_batch(self:ConversionDashboard, progress:EvalProgress):
     self.batches_done = progress.batch
     self.update_progress(progress.batch, text=f'{progress.batch} batches, {progress.examples} examples')
 
-def _on_end(self:ConversionDashboard, progress:EvalProgress):
+@patch
+def on_end(self:ConversionDashboard, progress:EvalProgress):
     m, metric = progress.metrics, progress.metric
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, metric,
                     f'SNN {metric} after each time step ({m["samples"]} examples)', progress.qann_score, progress.reference)
@@ -206,9 +209,6 @@ def _on_end(self:ConversionDashboard, progress:EvalProgress):
     self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} ({self.qann_label} {m['qann_' + metric]:.3f}), "
                                 f"agreement {m['snn_agreement']:.3f}, quiet after {m['snn_mean_steps']:.1f} steps on average, "
                                 f"decided after {m['snn_mean_decision_step']:.1f}")
-
-ConversionDashboard.on_start, ConversionDashboard.on_chunk = _on_start, _on_chunk
-ConversionDashboard.on_batch, ConversionDashboard.on_end = _on_batch, _on_end
 
 # %% ../nbs/12_widgets.ipynb #w12np002
 PLAY_SIGNS = ('+', '−', '+ then −')
