@@ -11,8 +11,8 @@ from pathlib import Path
 
 # %% ../nbs/13a_finetune_all.ipynb #6d0f4bba
 from .glue import GLUE_TASKS, default_glue_dir, get_glue_task, split_file, tasks_on_disk
-from .evaluate import process_shard
-from .cli_checks import one_line
+from .evaluate import shard_of_this_process
+from .cli_checks import one_line_message
 from .report import summary_row, summary_markdown
 from .run_glue import logger, parse_args, run
 
@@ -59,7 +59,7 @@ def _run_task(task:str, rest:list) -> dict:
             logger.warning(f"{task}: skipped: {reason}"); return summary_row(task, status="skipped", reason=reason)
         return summary_row(task, run(*args))
     except (Exception, SystemExit) as e:   # one task's failure, whatever it is, does not stop the others
-        logger.error(f"{task}: error: {e}"); return summary_row(task, status="failed", reason=one_line(e))
+        logger.error(f"{task}: error: {e}"); return summary_row(task, status="failed", reason=one_line_message(e))
 
 # %% ../nbs/13a_finetune_all.ipynb #0ae9f34e
 def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
@@ -70,11 +70,11 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
     if opts.data_dir: rest += ["--data_dir", opts.data_dir]
     try: tasks = [get_glue_task(t).name for t in (opts.tasks or ",".join(tasks_on_disk(opts.data_dir) or GLUE_TASKS))
                   .replace(",", " ").split()]
-    except (ValueError, OSError) as e: sys.exit(f"error: {one_line(e)}")
+    except (ValueError, OSError) as e: sys.exit(f"error: {one_line_message(e)}")
     logging.basicConfig(format="%(message)s", level=logging.INFO, stream=sys.stderr, force=True)
     rows = [_run_task(task, rest) for task in tasks]
     folder = Path(opts.summary_dir or Path(parse_args(task_argv(rest, tasks[0]))[2].output_dir).parent)
-    if process_shard()[0] == 0:   # one writer under torchrun
+    if shard_of_this_process()[0] == 0:   # one writer under torchrun
         folder.mkdir(parents=True, exist_ok=True)
         (folder/"summary.md").write_text(summary_markdown(rows)); (folder/"summary.json").write_text(json.dumps(rows, indent=2))
     logger.info("===== summary =====\n" + summary_markdown(rows) + f"(also in {folder/'summary.md'} and summary.json)")

@@ -15,8 +15,8 @@ from .config import BERT_CONFIG
 from .models import load_classifier
 from .quantize import quantize, calibrate, load_quantized_weights, load_state
 from .glue import GlueTask
-from .evaluate import dataset_batches
-from .cli_checks import CliError, one_line
+from .evaluate import dataset_batches, running_stage
+from .cli_checks import CliError, one_line_message
 
 # %% ../nbs/12b_loading.ipynb #0822cc1c
 logger = logging.getLogger("snn_roberta.run_glue")   # the command's log
@@ -57,7 +57,7 @@ def load_model(name:str, # Hub id or local folder
             name, num_labels=task.num_labels, ignore_mismatched_sizes=ignore_mismatched_sizes, output_loading_info=True,
             dtype=torch.float32)  # train float32 weights even from a half-precision checkpoint (--bf16 is autocast)
     except (OSError, ValueError) as e:
-        raise CliError(f"could not load model {name!r}: {one_line(e)} -- offline, pass a local folder instead; make one "
+        raise CliError(f"could not load model {name!r}: {one_line_message(e)} -- offline, pass a local folder instead; make one "
                        "with `snn-make-model --kind tiny-roberta --output_dir DIR` (or --kind minilm-relu)") from None
     except RuntimeError as e:
         if "ignore_mismatched_sizes" not in str(e): raise
@@ -83,18 +83,18 @@ def transform_model(model, # the float model
                    ):
     "Stage 1: quantize `model` as `config` says; load `weights_path` into it."
     try: qmodel = quantize(model, config, inplace=True)
-    except (OSError, ValueError) as e: raise CliError(_hint(one_line(e))) from None
+    except (OSError, ValueError) as e: raise CliError(_hint(one_line_message(e))) from None
     if weights_path:
         try: load_quantized_weights(qmodel, weights_path)
         except Exception as e:  # size mismatches (RuntimeError), truncated or empty files (SafetensorError), ...
-            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: {one_line(e)[:400]}") from None
+            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: {one_line_message(e)[:400]}") from None
     return qmodel
 
 # %% ../nbs/12b_loading.ipynb #a7c727ae
 def load_float_weights(model, path):
     "Load float weights (folder or file) into `model`; every key must match."
     try: missing, unexpected = model.load_state_dict(load_state(path), strict=False)
-    except (OSError, RuntimeError) as e: raise CliError(f"could not load weights from {path!r}: {one_line(e)}") from None
+    except (OSError, RuntimeError) as e: raise CliError(f"could not load weights from {path!r}: {one_line_message(e)}") from None
     if missing or unexpected:
         raise CliError(f"weights at {path!r} do not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}"
                        " -- weights saved from a quantized model need --transform_config")
@@ -107,7 +107,10 @@ def calibrate_qann(model, # the QANN
                    batch_size:int, # examples per batch
                    device, # where the model runs
                    progress:bool=True, # show a progress bar
+                   callbacks=(), # more views of the progress (`evaluate.EvaluationCallback`s)
                   ):
-    "Set the steps of an uncalibrated QANN from a few training batches."
-    logger.info(f"calibrating the quantizer steps on {len(dataset)} training examples")
-    return calibrate(model.to(device), dataset_batches(dataset, collator, batch_size), progress=progress)
+    "Set the steps of an uncalibrated QANN from a few training batches: the `calibrate` stage of the progress protocol."
+    batches = dataset_batches(dataset, collator, batch_size)
+    text = f"setting the quantizer steps on {len(dataset)} training examples"
+    with running_stage("calibrate", callbacks, len(batches), text):
+        return calibrate(model.to(device), batches, progress=progress)   # the batches as they are: its own bar

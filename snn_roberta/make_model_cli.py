@@ -13,7 +13,7 @@ from pathlib import Path
 from .config import BERT_CONFIG, BERT_PER_CHANNEL_CONFIG
 from .models import MODEL_KINDS, POOLINGS, make_model
 from .glue import get_glue_task, task_texts
-from .cli_checks import one_line
+from .cli_checks import one_line_message
 from .loading import _NoLoadReport, _no_progress_bars
 
 # %% ../nbs/13b_make_model_cli.ipynb #c7cd9b46
@@ -59,7 +59,7 @@ def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
         make_model(args.kind, out, task.num_labels, texts, bool(tasks), args.distill_epochs, args.distill_lr,
                    args.distill_batch_size, progress=progress, record={"tasks": list(tasks)}, pooling=args.pooling,
                    siamese=args.siamese)
-    except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line(e)}")
+    except (OSError, ValueError, ImportError) as e: sys.exit(f"error: {one_line_message(e)}")
     print(f"saved {args.kind} to {out}: use --model_name_or_path {out}"
           + {"minilm-relu": f" --transform_config {BERT_CONFIG}",
              "minilm": f" --transform_config {BERT_PER_CHANNEL_CONFIG} (it converts GELU)"}.get(args.kind, ""))

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['logger', 'MOVED', 'RENAMED_FLAGS', 'TUTORIAL_HELP', 'ModelArguments', 'DataArguments', 'GlueTrainingArguments',
            'rewrite_argv', 'use_cpu_processes', 'parse_args', 'RunPlan', 'plan_run', 'load_stage', 'make_trainer',
-           'save_snn_outputs', 'sync_processes', 'run_plan', 'run', 'main']
+           'save_snn_outputs', 'sync_processes', 'simulate_stage', 'run_plan', 'run', 'main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
 import argparse, importlib, json, logging, os, shutil, sys
@@ -26,9 +26,9 @@ from .glue import (GLUE_TASKS, GlueTask, default_glue_dir, get_glue_task, glue_c
                               preprocess_glue)
 from .convert import save_snn
 from .pictures import plot_snn_per_step
-from .evaluate import evaluate_splits, simulate_splits
+from .evaluate import StageLog, TrainingStage, evaluate_splits, simulate_splits
 from .report import closing_summary, log_metrics, _warn_unfinished
-from .cli_checks import (CliError, acquire_output_lock, check_args, is_trainer_checkpoint, one_line,
+from .cli_checks import (CliError, acquire_output_lock, check_args, is_trainer_checkpoint, one_line_message,
                                     release_output_lock, writing)
 from .loading import calibrate_qann, load_float_weights, load_model, transform_model, _no_progress_bars
 
@@ -106,7 +106,7 @@ def use_cpu_processes() -> bool:
     return several and os.environ.get("ACCELERATE_USE_CPU") == "true"
 
 # %% ../nbs/13_run_glue.ipynb #faffb23c
-def _one_line_error(message):
+def _usage_error(message):
     sys.exit(f"error: {message} (see --help)")
 
 TUTORIAL_HELP = """Hugging Face's run_glue.py with the tutorial's extra flags. The tutorial's command:
@@ -123,11 +123,11 @@ def parse_args(argv=None) -> tuple:
     parser = HfArgumentParser((ModelArguments, DataArguments, GlueTrainingArguments), prog="snn-run-glue",
                               usage="snn-run-glue --model_name_or_path MODEL --task_name TASK [flags]",
                               description=TUTORIAL_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.error = _one_line_error
+    parser.error = _usage_error
     try:
         if len(argv) == 1 and argv[0].endswith(".json"): args = tuple(parser.parse_json_file(argv[0]))
         else: args = tuple(parser.parse_args_into_dataclasses(args=argv))
-    except ValueError as e: raise CliError(f"{one_line(e)} (see --help)") from None
+    except ValueError as e: raise CliError(f"{one_line_message(e)} (see --help)") from None
     if not any(a.split("=")[0] == "--disable_tqdm" for a in argv) and not sys.stderr.isatty():
         args[2].disable_tqdm = True   # progress bars in a log file are escape codes: off unless asked for
     return args
@@ -209,7 +209,7 @@ def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
     "Load data, tokenizer and model as the plan says, quantized and with its weights: `(raw data, tokenizer, model)`."
     try: raw = load_task_data(plan.task, data_args.data_dir or default_glue_dir(), data_args.max_train_samples,
                               data_args.max_eval_samples, plan.train, plan.calibration_examples, seed)
-    except (OSError, ValueError) as e: raise CliError(one_line(e)) from None
+    except (OSError, ValueError) as e: raise CliError(one_line_message(e)) from None
     logger.info(f"{plan.task.name} data read from {data_args.data_dir or default_glue_dir() or 'the Hugging Face Hub'}")
     tokenizer, model = load_model(plan.model_path, plan.task, ignore_mismatched_sizes)
     if len(tokenizer) > model.config.vocab_size:   # ids beyond the embedding table
@@ -251,7 +251,7 @@ def _teacher(plan, model_args, student):
     "The float teacher of the plan, or None."
     if plan.teacher_path is None: return None
     try: return load_teacher(plan.teacher_path, plan.task.num_labels, student, hidden=model_args.kd_hidden > 0)
-    except ValueError as e: raise CliError(f"--teacher_model_path: {one_line(e)}") from None
+    except ValueError as e: raise CliError(f"--teacher_model_path: {one_line_message(e)}") from None
 
 # %% ../nbs/13_run_glue.ipynb #r13a0003
 def _remove_old_checkpoints(output_dir:Path):
@@ -269,6 +269,20 @@ def sync_processes(training_args):
     if training_args.world_size > 1: torch.distributed.barrier()
     if not training_args.should_log: logger.setLevel(logging.WARNING)
 
+# %% ../nbs/13_run_glue.ipynb #ab8c7678
+def simulate_stage(plan:RunPlan, model_args, training_args, qmodel, tokenizer, data, collator, qann_metrics:dict,
+                   progress:bool=False, views=()) -> tuple:
+    "Convert and simulate the QANN; its metrics become `eval_*`, the QANN's `eval_qann_*`: `(metrics, saved)`."
+    try: snn, snn_metrics = simulate_splits(qmodel, plan.task, data, collator, getattr(torch, model_args.snn_dtype),
+                                            training_args.device, model_args.snn_batch_size, model_args.snn_max_steps,
+                                            model_args.snn_chunk_steps, progress, views)
+    except ValueError as e: raise CliError(str(e)) from None   # e.g. a step <= 0 loaded from elsewhere
+    metrics = {**{k.replace("eval_", "eval_qann_", 1): v for k, v in qann_metrics.items()}, **snn_metrics}
+    saved = save_snn_outputs(snn, tokenizer, metrics, plan.output_dir,
+                             f"{plan.task.name}: SNN vs QANN ({model_args.snn_dtype})", write=training_args.should_save)
+    if training_args.process_index == 0: _warn_unfinished(metrics, model_args.snn_max_steps)
+    return metrics, saved
+
 # %% ../nbs/13_run_glue.ipynb #656ac3c8
 def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
     "The stages of `run`, in the plan's order, once the arguments are checked and the output folder is this run's."
@@ -283,10 +297,12 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
     trainer = make_trainer(model, training_args, plan.task, data, tokenizer, collator,
                            _teacher(plan, model_args, model), model_args.kd_logits, model_args.kd_hidden)
     metrics, progress = {}, not training_args.disable_tqdm and training_args.local_process_index == 0
+    views = [StageLog(logger)]   # the log's view of the long stages; the bars are `progress`
+    trainer.add_callback(TrainingStage(views))
     if plan.calibrate:                                                                              # calibrate
         if not plan.train: metrics.update(evaluate_splits(trainer, plan.task, data, "eval_uncalibrated"))
         calibrate_qann(model, data["calibration"], collator, training_args.per_device_train_batch_size,
-                       training_args.device, progress)
+                       training_args.device, progress, views)
     if plan.train:                                                                                  # train
         if not plan.resume_from and training_args.should_save: _remove_old_checkpoints(plan.output_dir)
         train_metrics = {**trainer.train(resume_from_checkpoint=plan.resume_from).metrics,
@@ -297,15 +313,9 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
     if plan.evaluate:                                                                               # evaluate
         qann_metrics = evaluate_splits(trainer, plan.task, data)
         if plan.convert:                                                                            # convert, simulate
-            try: snn, snn_metrics = simulate_splits(trainer.model, plan.task, data, collator,
-                                                    getattr(torch, model_args.snn_dtype), training_args.device,
-                                                    model_args.snn_batch_size, model_args.snn_max_steps,
-                                                    model_args.snn_chunk_steps, progress)
-            except ValueError as e: raise CliError(str(e)) from None   # e.g. a step <= 0 loaded from elsewhere
-            metrics.update({k.replace("eval_", "eval_qann_", 1): v for k, v in qann_metrics.items()}, **snn_metrics)
-            saved = save_snn_outputs(snn, tokenizer, metrics, plan.output_dir,
-                                     f"{plan.task.name}: SNN vs QANN ({model_args.snn_dtype})", write=training_args.should_save)
-            if training_args.process_index == 0: _warn_unfinished(metrics, model_args.snn_max_steps)
+            snn_metrics, saved = simulate_stage(plan, model_args, training_args, trainer.model, tokenizer, data, collator,
+                                                qann_metrics, progress, views)
+            metrics.update(snn_metrics)
         else: metrics.update(qann_metrics)
     if metrics:                                                                                     # save
         log_metrics("eval", metrics); trainer.save_metrics("eval", metrics)

@@ -17,7 +17,8 @@ from .quantizer import integer_range
 from .neuron import STBIFNeuron, neuron_trace
 from .simulate import SimulationResult
 from .pictures import plot_spike_raster, plot_accuracy_per_step, layer_label, plot_neuron_trace
-from .evaluate import EvalProgress, EvaluationCallback
+from .evaluate import EvalProgress, EvaluationCallback, tracked
+from .measure import energy_note
 
 # %% ../nbs/12_widgets.ipynb #111be944
 def figure_output(fig:Figure, # a matplotlib figure
@@ -102,12 +103,20 @@ def update_progress(self:ConversionDashboard, value:int, # units done
 def track(self:ConversionDashboard, items, # any iterable
           stage:str, # the stage these items belong to
           total:int|None=None): # number of items, if `len(items)` does not say
-    "Yield from `items` while the progress bar counts them."
-    total = total if total is not None else len(items) if hasattr(items, '__len__') else 1
-    self.set_stage(stage, total)
-    for i, item in enumerate(items):
-        yield item
-        self.update_progress(i + 1, max(total, i + 1), f'{stage}: {i + 1}/{total}')
+    "Yield from `items` while the progress bar counts them (`evaluate.tracked` with this dashboard as the view)."
+    yield from tracked(items, stage, [self], total)
+
+# %% ../nbs/12_widgets.ipynb #c97f0a30
+@patch
+def on_stage_begin(self:ConversionDashboard, stage:str, total:int|None=None, text:str=''):
+    "A stage of the progress protocol begins: shown as the current one (if it is one of `STAGES`), its bar empty."
+    if stage in STAGES: self.set_stage(stage, total or 1, text)
+    else: self.progress.description, self.progress.max, self.progress.value, self.status.value = stage, total or 1, 0, text
+
+@patch
+def on_stage_step(self:ConversionDashboard, stage:str, done:int, total:int|None=None):
+    "Move the bar."
+    self.update_progress(done, max(total or done, done), f'{stage}: {done}/{total or "?"}')
 
 # %% ../nbs/12_widgets.ipynb #9c345c7d
 @patch
@@ -150,14 +159,14 @@ def show_result(self:ConversionDashboard, result:SimulationResult, # a simulatio
 # %% ../nbs/12_widgets.ipynb #03d00525
 @patch
 def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or metrics with snn_/ann_ keys
+             preset:str='45nm-fp32', # the energy preset the µJ figures used (`measure.ENERGY_PRESETS`)
             ):
     "Show per-example operation counts and energy of the SNN next to the float network's."
     get = lambda k: summary.get(k, summary.get(f'snn_{k}'))
     rows = [('SNN accumulates (AC)', f"{get('snn_ac'):,.0f}"), ('SNN multiply-accumulates (MAC)', f"{get('snn_mac'):,.0f}"),
             ('float network MAC', f"{get('ann_mac'):,.0f}"), ('firing rate (spikes / neuron / step)', f"{get('firing_rate'):.3f}"),
             ('SNN energy', f"{get('snn_energy_uj'):.2f} µJ"), ('float network energy', f"{get('ann_energy_uj'):.2f} µJ")]
-    note = ("Arithmetic energy only (45 nm fp32: an AC 0.9 pJ, a MAC 4.6 pJ; memory traffic not counted). An AC is 5× "
-            "cheaper than a MAC, so the SNN saves energy only where its neurons spike fewer than ~5 times per value.")
+    note = energy_note(preset)
     self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>'
                                                          for k, v in rows) + f'</table><small>{note}</small>')
 
