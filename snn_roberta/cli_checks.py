@@ -6,10 +6,11 @@
 __all__ = ['logger', 'one_line', 'CHECKPOINT_NAME', 'TRAINER_FILES', 'LOCK_NAME', 'INCOMPLETE_MARKER', 'MODEL_TYPES',
            'TOKENIZER_FILES', 'CliError', 'one_line_message', 'is_trainer_checkpoint', 'complete_checkpoints',
            'lock_owner', 'acquire_output_lock', 'release_output_lock', 'writing', 'check_complete', 'check_output_dir',
-           'check_model_folder', 'check_count', 'check_positive', 'check_args']
+           'check_model_folder', 'check_count', 'check_positive', 'check_args', 'remove_old_checkpoints',
+           'check_splits']
 
 # %% ../nbs/12a_cli_checks.ipynb #749ae4b9
-import contextlib, fnmatch, json, logging, math, os, re, socket, time
+import contextlib, fnmatch, json, logging, math, os, re, shutil, socket, time
 from pathlib import Path
 import huggingface_hub, torch, transformers
 from transformers import AutoModelForSequenceClassification
@@ -26,6 +27,7 @@ logger = logging.getLogger("snn_roberta.run_glue")   # the command's log: its ch
 class CliError(Exception):
     "Bad input to the command line: reported as one line, without a traceback."
 
+# %% ../nbs/12a_cli_checks.ipynb #f8fc1e09
 def one_line_message(e) -> str:
     "An exception's message on one line."
     return " ".join(str(e).split()) or type(e).__name__
@@ -39,12 +41,14 @@ TRAINER_FILES = ("trainer_state.json", "training_args.bin", "optimizer.pt", "sch
                  "generation_config.json", "tokenizer*.json", "special_tokens_map.json", "added_tokens.json",
                  "vocab.json", "vocab.txt", "merges.txt", "chat_template.jinja")
 
+# %% ../nbs/12a_cli_checks.ipynb #440f2b34
 def is_trainer_checkpoint(path) -> bool:
     "A `checkpoint-<number>` folder holding only files the Trainer writes: one this package may remove."
     p = Path(path)
     if p.is_symlink() or not p.is_dir() or not CHECKPOINT_NAME.fullmatch(p.name): return False
     return all(q.is_file() and any(fnmatch.fnmatch(q.name, f) for f in TRAINER_FILES) for q in p.iterdir())
 
+# %% ../nbs/12a_cli_checks.ipynb #158c6d23
 def complete_checkpoints(folder) -> list:
     "The complete checkpoints in `folder` (`trainer_state.json`, written last, is there), oldest first."
     folder = Path(folder)
@@ -52,16 +56,17 @@ def complete_checkpoints(folder) -> list:
             if folder.is_dir() else []
     return sorted(found, key=lambda p: int(CHECKPOINT_NAME.fullmatch(p.name)[1]))
 
-
 # %% ../nbs/12a_cli_checks.ipynb #7afd7c1c
 LOCK_NAME = ".snn_roberta.lock"
 
+# %% ../nbs/12a_cli_checks.ipynb #b9eb880a
 def _alive(pid:int) -> bool:
     try: os.kill(pid, 0)
     except ProcessLookupError: return False
     except PermissionError: pass   # someone else's live process
     return True
 
+# %% ../nbs/12a_cli_checks.ipynb #8ecce4be
 def lock_owner(folder) -> dict|None:
     "The live run holding `folder`'s lock, `{pid, host, since}`; None if there is no lock or it is stale (dead pid, this host)."
     f = Path(folder)/LOCK_NAME
@@ -72,10 +77,11 @@ def lock_owner(folder) -> dict|None:
     if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) and not _alive(owner["pid"]): return None
     return owner
 
+# %% ../nbs/12a_cli_checks.ipynb #5a042e6f
 def _in_use(folder, owner) -> str:
-    return (f"--output_dir {str(folder)!r} is in use by another run (pid {owner.get('pid')} on {owner.get('host')}, since "
+    return (f"--output_dir {str(folder)!r} is in use by another run (pid {owner.get('pid')} on {owner.get('host')}, "
+            "since "
             f"{owner.get('since')}); wait for it to finish or choose another --output_dir")
-
 
 # %% ../nbs/12a_cli_checks.ipynb #4fa2fe2b
 def acquire_output_lock(folder) -> Path:
@@ -91,11 +97,14 @@ def acquire_output_lock(folder) -> Path:
             logger.warning(f"{folder/LOCK_NAME}: a stale lock (its run is gone); taking it over")
             (folder/LOCK_NAME).unlink(missing_ok=True); continue
         except OSError as e:
-            raise CliError(f"cannot write in --output_dir {str(folder)!r} ({e.strerror}); choose a folder you can write to") from None
+            raise CliError(f"cannot write in --output_dir {str(folder)!r} ({e.strerror}); choose a folder you can "
+                           "write to") from None
         with os.fdopen(fd, "w") as f: f.write(json.dumps(me))
         return folder/LOCK_NAME
-    raise CliError(f"could not take the lock {folder/LOCK_NAME}; another run keeps taking it: choose another --output_dir")
+    raise CliError(f"could not take the lock {folder/LOCK_NAME}; another run keeps taking it: choose another "
+                   "--output_dir")
 
+# %% ../nbs/12a_cli_checks.ipynb #5641d722
 def release_output_lock(lock:Path):
     "Remove the lock `acquire_output_lock` took, if it is still this process's, and the folder if the lock made it and it is empty."
     try:
@@ -105,10 +114,10 @@ def release_output_lock(lock:Path):
         if owner.get("created"): Path(lock).parent.rmdir()   # a run refused while loading leaves no empty folder
     except (OSError, ValueError): pass
 
-
 # %% ../nbs/12a_cli_checks.ipynb #934d7515
 INCOMPLETE_MARKER = ".snn_roberta_incomplete"
 
+# %% ../nbs/12a_cli_checks.ipynb #3ca87f05
 @contextlib.contextmanager
 def writing(folder):
     "Mark `folder` incomplete while the block writes into it; the mark goes only if the block succeeds."
@@ -117,17 +126,20 @@ def writing(folder):
     yield folder
     (folder/INCOMPLETE_MARKER).unlink()
 
+# %% ../nbs/12a_cli_checks.ipynb #dcb5583e
 def check_complete(path, flag:str):
     "Refuse a folder the package did not finish writing: a model folder with the marker, a checkpoint without its state."
     p = Path(path)
     if (p/INCOMPLETE_MARKER).exists():
-        raise CliError(f"{flag} {str(p)!r} is incomplete: writing it was cut short ({INCOMPLETE_MARKER} is still there); "
+        raise CliError(f"{flag} {str(p)!r} is incomplete: writing it was cut short ({INCOMPLETE_MARKER} is still "
+                       "there); "
                        "rerun the command that wrote it")
     if p.is_dir() and CHECKPOINT_NAME.fullmatch(p.name) and not (p/"trainer_state.json").is_file():
         last = complete_checkpoints(p.parent)
-        raise CliError(f"{flag} {str(p)!r} is an incomplete checkpoint (no trainer_state.json: its save was cut short); "
-                       + (f"use the last complete one, {last[-1]}" if last else "there is no complete checkpoint beside it"))
-
+        raise CliError(f"{flag} {str(p)!r} is an incomplete checkpoint (no trainer_state.json: its save was cut "
+                       "short); "
+                       + (f"use the last complete one, {last[-1]}" if last else "there is no complete checkpoint "
+                                                                                "beside it"))
 
 # %% ../nbs/12a_cli_checks.ipynb #c1be93de
 def _resumes_into(training_args, out:Path) -> bool:
@@ -135,6 +147,7 @@ def _resumes_into(training_args, out:Path) -> bool:
     ckpt = training_args.resume_from_checkpoint
     return bool(ckpt) and Path(ckpt).resolve().parent == out.resolve()
 
+# %% ../nbs/12a_cli_checks.ipynb #3ebadf94
 def check_output_dir(training_args):
     "Refuse a folder another run writes, or a non-empty one unless `--overwrite_output_dir` or resuming there; touch nothing."
     out = Path(training_args.output_dir)
@@ -143,11 +156,11 @@ def check_output_dir(training_args):
     if not out.is_dir() or not any(p.name != LOCK_NAME for p in out.iterdir()) or training_args.overwrite_output_dir \
        or _resumes_into(training_args, out): return
     last = complete_checkpoints(out) if training_args.do_train else None
-    if last: raise CliError(f"output folder {str(out)!r} holds checkpoints of an earlier run; resume the last complete one with "
+    if last: raise CliError(f"output folder {str(out)!r} holds checkpoints of an earlier run; resume the last "
+                            "complete one with "
                             f"--resume_from_checkpoint {last[-1]}, or start afresh with --overwrite_output_dir")
     raise CliError(f"output folder {str(out)!r} exists and is not empty; pass --overwrite_output_dir "
                    "to write into it, or choose another --output_dir")
-
 
 # %% ../nbs/12a_cli_checks.ipynb #cd000e23
 def _check_folders(model_args, training_args):
@@ -170,30 +183,35 @@ def _check_folders(model_args, training_args):
 MODEL_TYPES = ("roberta", "bert")
 TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"), ("vocab.txt",))
 
+# %% ../nbs/12a_cli_checks.ipynb #22d71037
 def _read_config(folder:Path, flag:str) -> dict:
     "The folder's config.json as a dict, refused in one line when unreadable or not a BERT/RoBERTa config."
     try: cfg = json.loads((folder/"config.json").read_text())
     except (OSError, ValueError) as e:
-        raise CliError(f"{flag} {str(folder)!r}: config.json is not readable JSON ({one_line_message(e)}); was it cut short? "
+        raise CliError(f"{flag} {str(folder)!r}: config.json is not readable JSON ({one_line_message(e)}); was it cut "
+                       "short? "
                        "write the model folder again") from None
     if not isinstance(cfg, dict) or cfg.get("model_type") not in MODEL_TYPES:
-        raise CliError(f"{flag} {str(folder)!r} is a {cfg.get('model_type') if isinstance(cfg, dict) else cfg!r} model; this "
+        raise CliError(f"{flag} {str(folder)!r} is a {cfg.get('model_type') if isinstance(cfg, dict) else cfg!r} "
+                       "model; this "
                        f"package converts {' and '.join(MODEL_TYPES)} models only")
     return cfg
 
+# %% ../nbs/12a_cli_checks.ipynb #9ad941c6
 def _weight_shapes(folder:Path, flag:str) -> dict:
     "`{name: shape}` from the folder's model.safetensors header; pickle-only folders and cut files refused."
     from safetensors import safe_open
     f = folder/"model.safetensors"
     if not f.is_file():
         pickles = sorted(p.name for p in folder.iterdir() if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".ckpt"))
-        raise CliError(f"{flag} {str(folder)!r} has no model.safetensors" + (f", only pickle files {pickles}, which this package "
+        raise CliError(f"{flag} {str(folder)!r} has no model.safetensors" + (f", only pickle files {pickles}, which "
+                                                                             "this package "
                        "does not load (a pickle can run code); convert them to safetensors" if pickles else ""))
     try:
         with safe_open(str(f), "pt") as st: return {k: tuple(st.get_slice(k).get_shape()) for k in st.keys()}
-    except Exception as e: raise CliError(f"{flag}: {str(f)!r} is not a readable safetensors file ({one_line_message(e)}); was it "
+    except Exception as e: raise CliError(f"{flag}: {str(f)!r} is not a readable safetensors file "
+                                          f"({one_line_message(e)}); was it "
                                           "cut short? write the model folder again") from None
-
 
 # %% ../nbs/12a_cli_checks.ipynb #3dcf540e
 def check_model_folder(folder, # a local model folder (`--model_name_or_path`, `--teacher_model_path`)
@@ -203,7 +221,8 @@ def check_model_folder(folder, # a local model folder (`--model_name_or_path`, `
     folder = Path(folder)
     cfg = _read_config(folder, flag)
     if not any(all((folder/f).is_file() for f in files) for files in TOKENIZER_FILES):
-        raise CliError(f"{flag} {str(folder)!r} has no tokenizer files ({', or '.join(' + '.join(f) for f in TOKENIZER_FILES)}); "
+        raise CliError(f"{flag} {str(folder)!r} has no tokenizer files "
+                       f"({', or '.join(' + '.join(f) for f in TOKENIZER_FILES)}); "
                        "save the tokenizer beside the model (tokenizer.save_pretrained) or write the folder again")
     shapes = _weight_shapes(folder, flag)
     with torch.device("meta"):
@@ -213,12 +232,17 @@ def check_model_folder(folder, # a local model folder (`--model_name_or_path`, `
     for k, v in expected.items():
         saved = shapes.get(k, shapes.get(k.removeprefix(prefix)))
         if saved is None: missing.append(k)
-        elif saved != tuple(v.shape) and not k.startswith("classifier."): wrong.append(f"{k}: weights {list(saved)}, config {list(v.shape)}")
-    if wrong: raise CliError(f"{flag} {str(folder)!r}: config.json does not fit the weights, {len(wrong)} tensors differ: "
-                             f"{'; '.join(wrong[:4])}{' ...' if len(wrong) > 4 else ''}; save config and weights together again")
+        elif saved != tuple(v.shape) and not k.startswith("classifier."): wrong.append(f"{k}: weights {list(saved)}, "
+                                                                                       f"config {list(v.shape)}")
+    if wrong: raise CliError(f"{flag} {str(folder)!r}: config.json does not fit the weights, {len(wrong)} tensors "
+                             "differ: "
+                             f"{'; '.join(wrong[:4])}{' ...' if len(wrong) > 4 else ''}; save config and weights "
+                             "together again")
     layers = [k for k in missing if ".layer." in k]
-    if layers: raise CliError(f"{flag} {str(folder)!r}: config.json has {cfg.get('num_hidden_layers')} layers but the weights lack "
-                              f"{len(layers)} of the tensors it needs, e.g. {layers[0]}; save config and weights together again")
+    if layers: raise CliError(f"{flag} {str(folder)!r}: config.json has {cfg.get('num_hidden_layers')} layers but the "
+                              "weights lack "
+                              f"{len(layers)} of the tensors it needs, e.g. {layers[0]}; save config and weights "
+                              "together again")
 
 
 # %% ../nbs/12a_cli_checks.ipynb #39bb60a2
@@ -230,11 +254,11 @@ def check_count(value, # the flag's value
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise CliError(f"{flag} must be a whole number >= {least}, got {value!r}")
 
+# %% ../nbs/12a_cli_checks.ipynb #c894e961
 def check_positive(value, flag:str, zero_ok:bool=False):
     "Refuse a real-valued flag that is not finite and > 0 (>= 0 with `zero_ok`), naming the flag."
     if not (math.isfinite(value) and (value >= 0 if zero_ok else value > 0)):
         raise CliError(f"{flag} must be a finite number {'>= 0' if zero_ok else '> 0'}, got {value!r}")
-
 
 # %% ../nbs/12a_cli_checks.ipynb #227a3f61
 def _check_numbers(model_args, data_args, training_args):
@@ -265,11 +289,13 @@ def _is_path(name:str) -> bool:
     "A model name that can only be a local path (a Hub id is `name` or `owner/name`)."
     return name.startswith(("/", ".", "~")) or name.count("/") > 1 or "\\" in name
 
+# %% ../nbs/12a_cli_checks.ipynb #07d0fdc1
 def _check_model_path(model_args, data_args):
     "The model folder exists, is not a saved SNN, and reads `--max_seq_length` tokens."
     name = model_args.model_name_or_path
     if not Path(name).expanduser().exists() and (_is_path(name) or _offline_missing(name)):
-        raise CliError(f"--model_name_or_path {name!r}: no such folder; make one with `snn-make-model --kind tiny-roberta "
+        raise CliError(f"--model_name_or_path {name!r}: no such folder; make one with `snn-make-model --kind "
+                       "tiny-roberta "
                        f"--output_dir {name}` (or --kind minilm-relu)")
     if (Path(name)/SNN_MARKER).exists():
         raise CliError(f"{name!r} is a saved SNN (written by --convert_to_snn); load it in Python with "
@@ -283,10 +309,12 @@ def _check_model_path(model_args, data_args):
             raise CliError(f"--max_seq_length {data_args.max_seq_length} is longer than the model {name!r} reads "
                            f"({limit} tokens); pass --max_seq_length {limit} or less")
 
+# %% ../nbs/12a_cli_checks.ipynb #18316671
 def check_args(model_args, data_args, training_args):
     "Check the arguments before anything is loaded or written."
     if data_args.data_dir and not Path(data_args.data_dir).is_dir():
-        raise CliError(f"--data_dir {data_args.data_dir!r} is not a folder; pass a local GLUE folder (one folder per task)")
+        raise CliError(f"--data_dir {data_args.data_dir!r} is not a folder; pass a local GLUE folder (one folder per "
+                       "task)")
     try: default_glue_dir()
     except OSError as e: raise CliError(one_line_message(e)) from None
     try: get_glue_task(data_args.task_name)
@@ -297,7 +325,8 @@ def check_args(model_args, data_args, training_args):
     for flag in ("model_weights_path", "resume_from_checkpoint"):
         path = getattr(model_args if flag == "model_weights_path" else training_args, flag)
         if path and not Path(path).exists():
-            raise CliError(f"--{flag} {path!r} does not exist; pass a folder a fine-tuning run wrote (its --output_dir, "
+            raise CliError(f"--{flag} {path!r} does not exist; pass a folder a fine-tuning run wrote (its "
+                           "--output_dir, "
                            "or one of its checkpoint-N folders)" + (" or a model.safetensors file" if flag == "model_weights_path" else ""))
     _check_folders(model_args, training_args); _check_numbers(model_args, data_args, training_args); _check_model_path(model_args, data_args)
     if model_args.transform_config:
@@ -306,3 +335,31 @@ def check_args(model_args, data_args, training_args):
     if not (training_args.do_train or training_args.do_eval or model_args.convert_to_snn):
         raise CliError("nothing to do: pass --do_train, --do_eval and/or --convert_to_snn")
     check_output_dir(training_args)
+
+# %% ../nbs/12a_cli_checks.ipynb #r13a0003
+def remove_old_checkpoints(output_dir:Path # the run's output folder
+                          ):
+    "A fresh training run into an overwritten folder: remove the Trainer checkpoints of an earlier run, and nothing else."
+    found = sorted(Path(output_dir).glob("checkpoint-*")) if Path(output_dir).is_dir() else []
+    old, kept = [p for p in found if is_trainer_checkpoint(p)], [p.name for p in found if not is_trainer_checkpoint(p)]
+    if old: logger.warning(f"removing {len(old)} checkpoints of an earlier run from {output_dir}: "
+                           f"{[p.name for p in old]}")
+    if kept: logger.warning(f"keeping {kept} in {output_dir}: not checkpoints the Trainer wrote (other files are in "
+                            "them)")
+    for p in old: shutil.rmtree(p)
+
+# %% ../nbs/12a_cli_checks.ipynb #73ce587d
+def check_splits(plan, # the `run_glue.RunPlan`: task, and whether it trains, calibrates, evaluates
+                 raw, # the loaded splits (`glue.load_task_data`)
+                 data_dir=None, # the GLUE folder they came from, for the message
+                ):
+    "Refuse a run whose data lacks a split it needs, naming the file."
+    where = lambda split: f"{plan.task.folder}/{plan.task.files[split]} in {data_dir or default_glue_dir() or 'the Hub'}"
+    if (plan.train or plan.calibrate) and len(raw.get("train", raw.get("calibration", []))) == 0:
+        raise CliError(f"{'training' if plan.train else 'calibrating the QANN'} needs the training split of "
+                       f"{plan.task.name}, and there is none ({where('train')}); pass --model_weights_path to load a "
+                       "calibrated QANN instead")
+    for split in plan.task.eval_splits[:1] if plan.evaluate else ():
+        if split not in raw or len(raw[split]) == 0:
+            raise CliError(f"evaluating needs the {split} split of {plan.task.name}, and it is missing or empty "
+                           f"({where(split)})")

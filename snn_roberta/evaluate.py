@@ -10,6 +10,7 @@ __all__ = ['process_shard', 'dataset_batches', 'shard_of_this_process', 'pad_ste
 
 # %% ../nbs/11_evaluate.ipynb #e11a0004
 from contextlib import contextmanager
+from fastcore.basics import patch
 from dataclasses import dataclass, field
 import logging
 import copy
@@ -38,7 +39,8 @@ def dataset_batches(dataset, # a tokenized split (`glue.preprocess_glue`)
                    ) -> DataLoader:
     "Batches of `dataset` as dicts of tensors: the model's inputs, `labels` if present, `index` when sorted or sharded, `batch` when sharded."
     rank, world = shard
-    if not 0 <= rank < world: raise ValueError(f"dataset_batches: shard={shard!r} needs 0 <= rank < number of processes")
+    if not 0 <= rank < world: raise ValueError(f"dataset_batches: shard={shard!r} needs 0 <= rank < number of "
+                                               "processes")
     keep = [c for c in dataset.column_names if c in MODEL_INPUTS or c == "labels"]
     dataset = dataset.select_columns(keep)
     if by_length or world > 1: dataset = dataset.add_column("index", list(range(len(dataset))))
@@ -69,10 +71,12 @@ def _metrics(task, logits, labels) -> dict:
     if logits.shape[-1] == 1: return {"pearson": float(score_per_step(logits[None, :, 0], labels, regression=True)[0])}
     return {"accuracy": float((logits.argmax(-1) == labels).double().mean())}
 
+# %% ../nbs/11_evaluate.ipynb #ce1a1387
 def score_tolerance(logits) -> float:
     "Scores (one-output heads) agree within 1e-4 of the largest |score|; classes must be equal."
     return 1e-4 * float(logits.abs().max()) if logits.shape[-1] == 1 else 0.0
 
+# %% ../nbs/11_evaluate.ipynb #58fc86b7
 def _floor(task, labels, regression) -> dict:
     "What a constant answer scores."
     if task is not None: return glue_floor(task.name, labels.numpy())
@@ -224,17 +228,20 @@ def _like(qmodel, snn):
     p, q = next(snn.parameters()), next(qmodel.parameters())
     return qmodel if (p.device, p.dtype) == (q.device, q.dtype) else copy.deepcopy(qmodel).to(p.device, p.dtype)
 
+# %% ../nbs/11_evaluate.ipynb #aa33b4ab
 def reference_name(qmodel:nn.Module # the QANN an SNN is compared with
                   ) -> str:
     "How figures name the reference: 'QANN' and its float type, e.g. 'QANN (float64)'."
     return f"QANN ({str(next(qmodel.parameters()).dtype).removeprefix('torch.')})"
 
+# %% ../nbs/11_evaluate.ipynb #86b4bee4
 def _emit(callbacks, event, progress):
     for cb in callbacks: getattr(cb, event)(progress)
 
 # %% ../nbs/11_evaluate.ipynb #e11a0028
 _COLUMNS = ("snn", "qann", "labels", "per_step", "steps", "converged", "index")
 
+# %% ../nbs/11_evaluate.ipynb #8065b28e
 class _BatchRecords:
     "What an evaluation keeps per batch: logits, labels, running predictions, steps, operation counts; and how to score it."
     reference = 'QANN'  # `reference_name` of the QANN that gave the "qann" rows
@@ -262,32 +269,37 @@ class _BatchRecords:
         return EvalProgress(len(self.numbers), batches, len(y), metric, score, agreement,
                             running if more else self.last, qann_score=qann, reference=self.reference)
 
-    def records(self) -> list:
-        "Per batch `(number, rows, counts)`: what another process needs to score this one's batches."
-        return [(n, {k: self.rows[k][j] for k in _COLUMNS}, self.costs[j]) for j, n in enumerate(self.numbers)]
+# %% ../nbs/11_evaluate.ipynb #cd78f915
+@patch
+def records(self:_BatchRecords) -> list:
+    "Per batch `(number, rows, counts)`: what another process needs to score this one's batches."
+    return [(n, {k: self.rows[k][j] for k in _COLUMNS}, self.costs[j]) for j, n in enumerate(self.numbers)]
 
-    @classmethod
-    def merged(cls, task, parts):
-        "One tally of every process's `records()`, batches in their order among all (as one process saw them)."
-        tally, records = cls(task), sorted((r for part in parts for r in part), key=lambda r: r[0])
-        numbers = [n for n, _, _ in records]
-        if numbers != list(range(len(numbers))):
-            raise ValueError(f"evaluate_snn: the processes evaluated batches {numbers}, not each batch once; give each "
-                             "process its own share: dataset_batches(..., shard=shard_of_this_process())")
-        for n, rows, cost in records:
-            for k in _COLUMNS: tally.rows[k].append(rows[k])
-            tally.costs.append(cost); tally.numbers.append(n)
-        return tally
+# %% ../nbs/11_evaluate.ipynb #b514901d
+@patch(cls_method=True)
+def merged(cls:_BatchRecords, task, parts):
+    "One tally of every process's `records()`, batches in their order among all (as one process saw them)."
+    tally, records = cls(task), sorted((r for part in parts for r in part), key=lambda r: r[0])
+    numbers = [n for n, _, _ in records]
+    if numbers != list(range(len(numbers))):
+        raise ValueError(f"evaluate_snn: the processes evaluated batches {numbers}, not each batch once; give each "
+                         "process its own share: dataset_batches(..., shard=shard_of_this_process())")
+    for n, rows, cost in records:
+        for k in _COLUMNS: tally.rows[k].append(rows[k])
+        tally.costs.append(cost); tally.numbers.append(n)
+    return tally
 
-    def gather(self):
-        "Every process's batches (`merged`), when this one is one of several; else itself."
-        rank, world = shard_of_this_process()
-        if world == 1: return self
-        parts = [None] * world
-        dist.all_gather_object(parts, self.records())
-        tally = _BatchRecords.merged(self.task, parts)
-        tally.last, tally.reference = self.last, self.reference
-        return tally
+# %% ../nbs/11_evaluate.ipynb #29736eb6
+@patch
+def gather(self:_BatchRecords):
+    "Every process's batches (`merged`), when this one is one of several; else itself."
+    rank, world = shard_of_this_process()
+    if world == 1: return self
+    parts = [None] * world
+    dist.all_gather_object(parts, self.records())
+    tally = _BatchRecords.merged(self.task, parts)
+    tally.last, tally.reference = self.last, self.reference
+    return tally
 
 # %% ../nbs/11_evaluate.ipynb #e11a0029
 @torch.no_grad()
@@ -307,6 +319,7 @@ def _simulate_batches(snn, qmodel, batches, tally, max_steps, chunk_steps, callb
         _emit(callbacks, "on_batch", progress)
     return tally
 
+# %% ../nbs/11_evaluate.ipynb #4da174c8
 @torch.no_grad()
 def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
                  qmodel:nn.Module, # the QANN it was converted from: the reference
@@ -338,6 +351,7 @@ def _cost(costs, preset) -> dict:
     summary = sum_reports(*costs).summary(preset)
     return {k if k.startswith(("snn_", "ann_")) else f"snn_{k}": v for k, v in summary.items() if k != "steps"}
 
+# %% ../nbs/11_evaluate.ipynb #34f2bbdf
 def _final_metrics(tally, preset) -> dict:
     "The metrics of all batches of `tally` (the per-example lists among them) and their cost."
     return {**tally.metrics(), **_cost(tally.costs, preset)}

@@ -41,7 +41,8 @@ def skip_reason(model_args, data_args, training_args # one task's parsed argumen
 # %% ../nbs/13a_finetune_all.ipynb #3d93bcb3
 def _finetune_all_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="snn-finetune-all", description=finetune_all_main.__doc__,
-                                epilog="Every other argument goes to snn-run-glue; `{task}` in it becomes the task name.")
+                                epilog="Every other argument goes to snn-run-glue; `{task}` in it becomes the task "
+                                       "name.")
     p.add_argument("--tasks", default=None, help="tasks to run, separated by commas (default: every task in the local "
                    "GLUE folder, or all nine from the Hub)")
     p.add_argument("--summary_dir", default=None, help="where summary.md and summary.json go (default: beside the "
@@ -66,7 +67,8 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
                      ):
     "The `snn-finetune-all` command: `snn-run-glue` for every GLUE task of `--tasks` in turn, and one summary table."
     opts, rest = _finetune_all_parser().parse_known_args(sys.argv[1:] if argv is None else list(argv))
-    if any(a == "--task_name" or a.startswith("--task_name=") for a in rest): sys.exit("error: use --tasks, not --task_name")
+    if any(a == "--task_name" or a.startswith("--task_name=") for a in rest): sys.exit("error: use --tasks, not "
+                                                                                       "--task_name")
     if opts.data_dir: rest += ["--data_dir", opts.data_dir]
     try: tasks = [get_glue_task(t).name for t in (opts.tasks or ",".join(tasks_on_disk(opts.data_dir) or GLUE_TASKS))
                   .replace(",", " ").split()]

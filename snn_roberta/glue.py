@@ -84,15 +84,18 @@ def glue_eval_splits(task:str # a GLUE task name
 GLUE_DIR_ENV = "SNN_ROBERTA_GLUE_DIR"
 HUB_DATASET = "nyu-mll/glue"
 
+# %% ../nbs/10_glue.ipynb #e6c6309f
 def _package_dir() -> Path:
     "The folder of the `snn_roberta` package."
     import snn_roberta
     return Path(snn_roberta.__file__).parent
 
+# %% ../nbs/10_glue.ipynb #87e9614f
 def default_glue_dir():
     "The local GLUE folder: `$SNN_ROBERTA_GLUE_DIR` (an error if it is no folder), else `<repo>/../shared/data/glue`, else None."
     if env := os.environ.get(GLUE_DIR_ENV):   # set on purpose: never fall back to another folder in silence
-        if not Path(env).is_dir(): raise FileNotFoundError(f"{GLUE_DIR_ENV}={env!r} is not a folder; point it at a local GLUE "
+        if not Path(env).is_dir(): raise FileNotFoundError(f"{GLUE_DIR_ENV}={env!r} is not a folder; point it at a "
+                                                           "local GLUE "
                                                            "folder (one folder per task) or unset it")
         return Path(env)
     shared = _package_dir().parents[1]/"shared"/"data"/"glue"
@@ -127,7 +130,8 @@ def _labels(t:GlueTask, values, where=lambda i: f"row {i}") -> list:
         ok = label is not None and (0 <= label <= 5 if t.is_regression else 0 <= label < t.num_labels)
         if not ok:
             valid = "a score in [0, 5]" if t.is_regression else f"{list(t.label_names)} or 0..{t.num_labels - 1}"
-            raise ValueError(f"{where(i)}: {t.name} label {v!r} in column {t.tsv_label!r} is not one of the task's labels ({valid})")
+            raise ValueError(f"{where(i)}: {t.name} label {v!r} in column {t.tsv_label!r} is not one of the task's "
+                             f"labels ({valid})")
         out.append(label)
     return out
 
@@ -156,7 +160,8 @@ def _read_frame(t:GlueTask, path:Path, labelled:bool) -> tuple:
     with open(path, encoding="utf-8-sig") as f: has_header = not t.tsv_columns or f.readline().startswith("index\t")
     if not has_header: _check_fields(t, path, t.tsv_columns)   # an extra tab would shift every field of its row
     try: df = read_glue_tsv(path, () if has_header else t.tsv_columns)
-    except pd.errors.ParserError as e: raise ValueError(f"{path}: not a GLUE {t.name} .tsv file ({' '.join(str(e).split())})") from None
+    except pd.errors.ParserError as e: raise ValueError(f"{path}: not a GLUE {t.name} .tsv file "
+                                                        f"({' '.join(str(e).split())})") from None
     need = [*t.tsv_text, *([t.tsv_label] if labelled else [])]
     if missing := [c for c in need if c not in df]:
         raise ValueError(f"{path}: no column {missing} for GLUE {t.name}: expected a tab-separated header with {need}, "
@@ -169,6 +174,7 @@ def _read_frame(t:GlueTask, path:Path, labelled:bool) -> tuple:
                                         f"every row of GLUE {t.name} needs {need}, tab-separated")
     return df, 1 + has_header
 
+# %% ../nbs/10_glue.ipynb #37d05a38
 def _read_split(t:GlueTask, path:Path, labelled:bool=True) -> Dataset:
     "One split's .tsv file as a `Dataset` in the Hub's format (`labelled`: the file must carry labels)."
     df, first = _read_frame(t, path, labelled)
@@ -215,7 +221,8 @@ def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
     t = get_glue_task(task)
     encode = tokenizer
     if siamese:
-        if len(t.text_keys) != 2: raise ValueError(f"a siamese head compares the two sentences of a pair, and {t.name} has "
+        if len(t.text_keys) != 2: raise ValueError("a siamese head compares the two sentences of a pair, and "
+                                                   f"{t.name} has "
                                                    "one: make the model with pooling 'mean' but without siamese")
         from snn_roberta.models import pack_pairs   # here: the data-only user need not import torch
         encode = lambda *texts, **kwargs: pack_pairs(tokenizer, *texts, **kwargs)
@@ -230,10 +237,12 @@ def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
 # %% ../nbs/10_glue.ipynb #ac9358fd
 _METRIC_ONLY = ("mnli_matched", "mnli_mismatched", "ax")
 
+# %% ../nbs/10_glue.ipynb #1e4ae14b
 def glue_metric_path() -> Path:
     "The GLUE metric script shipped with the package."
     return _package_dir()/"metrics"/"glue"/"glue.py"
 
+# %% ../nbs/10_glue.ipynb #52876ac5
 def glue_metric(task:str # a GLUE task name, or 'mnli_matched', 'mnli_mismatched', 'ax'
                ):
     "The `evaluate` metric of a GLUE task, loaded from the script shipped with the package."
@@ -279,6 +288,7 @@ def task_texts(tasks, # GLUE task names whose training sentences to use, e.g. ('
 # %% ../nbs/10_glue.ipynb #3885d31f
 def _first(dataset, n): return dataset if n is None else dataset.select(range(min(n, len(dataset))))
 
+# %% ../nbs/10_glue.ipynb #427c0c6d
 def load_task_data(task:GlueTask, # the task
                    data_dir=None, # local GLUE folder; None: as `load_glue` (`$SNN_ROBERTA_GLUE_DIR`, else the Hub)
                    max_train:int|None=None, # keep the first N training examples

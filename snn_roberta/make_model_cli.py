@@ -24,7 +24,8 @@ def _make_model_parser() -> argparse.ArgumentParser:
     p.add_argument("--task_name", default="mrpc", help="GLUE task: number of labels; tiny-roberta's tokenizer text")
     p.add_argument("--data_dir", default=None, help="local GLUE folder (default: the package's, else the Hub)")
     p.add_argument("--overwrite_output_dir", action="store_true", help="write into a non-empty --output_dir")
-    p.add_argument("--distill_tasks", default="", help="minilm-relu: comma-separated GLUE tasks whose training text the "
+    p.add_argument("--distill_tasks", default="", help="minilm-relu: comma-separated GLUE tasks whose training text "
+                                                       "the "
                    "ReLU model learns to copy the GELU original's hidden states on (e.g. mrpc,sst2); default: none")
     p.add_argument("--distill_epochs", type=int, default=1, help="passes over the distillation text")
     p.add_argument("--distill_lr", type=float, default=1e-4, help="peak learning rate of the distillation")
@@ -36,6 +37,7 @@ def _make_model_parser() -> argparse.ArgumentParser:
                    "two mean vectors (needs --pooling mean)")
     return p
 
+# %% ../nbs/13b_make_model_cli.ipynb #dfb29369
 def make_model_main(argv=None, # the arguments; None: `sys.argv[1:]`
                    ):
     "The `snn-make-model` command: save a tiny ReLU RoBERTa or a ReLU MiniLM-L6 as a --model_name_or_path folder."

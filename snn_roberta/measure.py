@@ -27,9 +27,11 @@ ENERGY_PRESETS = {  # picojoules per operation, 45 nm CMOS (Horowitz, ISSCC 2014
     '45nm-int8': {'ac': 0.03, 'mac': 0.23},
 }
 GRADED_SPIKE_COSTS = {'accumulates': 'a spike of size k is k accumulates (AC) per target',
-                      'multiply': 'a spike of size k >= 2 is one multiply-accumulate (MAC) k·w per target; size 1 is one AC'}
+                      'multiply': 'a spike of size k >= 2 is one multiply-accumulate (MAC) k·w per target; size 1 is '
+                                  'one AC'}
 GRADED_SPIKE_COST = 'accumulates'   # what the counting rules use unless told otherwise
 
+# %% ../nbs/08_measure.ipynb #feba7169
 def energy(ops, # counts: a mapping with 'ac' and 'mac'
            preset='45nm-fp32', # a name in `ENERGY_PRESETS`, or a dict {'ac': pJ, 'mac': pJ}
           ) -> float:
@@ -45,8 +47,10 @@ def energy_note(preset:str='45nm-fp32' # a name in `ENERGY_PRESETS`
                ) -> str:
     "What the energy figures count, with the preset's cost of an AC and a MAC, and where an SNN saves."
     cost, ratio = ENERGY_PRESETS[preset], ENERGY_PRESETS[preset]['mac'] / ENERGY_PRESETS[preset]['ac']
-    return (f"Arithmetic energy only ({preset.replace('nm-', ' nm ')}: an AC {cost['ac']:g} pJ, a MAC {cost['mac']:g} pJ; "
-            f"memory traffic not counted). An AC is {ratio:.0f}× cheaper than a MAC, so the SNN saves energy only where "
+    return (f"Arithmetic energy only ({preset.replace('nm-', ' nm ')}: an AC {cost['ac']:g} pJ, a MAC {cost['mac']:g} "
+            "pJ; "
+            f"memory traffic not counted). An AC is {ratio:.0f}× cheaper than a MAC, so the SNN saves energy only "
+            "where "
             f"its neurons spike fewer than ~{ratio:.0f} times per value.")
 
 # %% ../nbs/08_measure.ipynb #c6c01652
@@ -56,6 +60,7 @@ def _one_magnitude(a, dims):
     same = (smallest >= a.amax(dims)) | smallest.isinf()
     return same.reshape(*same.shape[:2], -1).all(-1)
 
+# %% ../nbs/08_measure.ipynb #48a2f778
 def input_events(x_seq):
     "Per step and example of `[T, B, ...]`: nonzero entries, spikes?, spike units Σ|k|, graded events (|k| >= 2)."
     a = x_seq.abs()
@@ -75,14 +80,17 @@ def _split(ops, spikes):
     "[..., 2] (AC, MAC): `ops` as accumulates where the input is spikes, as multiply-accumulates elsewhere."
     return torch.stack([torch.where(spikes, ops, 0), torch.where(spikes, 0, ops)], -1)
 
+# %% ../nbs/08_measure.ipynb #70fe23eb
 def _event_ops(events, fan_out, graded=None):
     "[T, B, 2] (AC, MAC) of `input_events(x)` when each entry reaches `fan_out` targets; `graded`: a key of `GRADED_SPIKE_COSTS`."
     nonzero, spikes, units, big = events
     graded = graded or GRADED_SPIKE_COST
-    if graded not in GRADED_SPIKE_COSTS: raise ValueError(f"unknown graded spike cost {graded!r}; use one of {sorted(GRADED_SPIKE_COSTS)}")
+    if graded not in GRADED_SPIKE_COSTS: raise ValueError(f"unknown graded spike cost {graded!r}; use one of "
+                                                          f"{sorted(GRADED_SPIKE_COSTS)}")
     ac, mac = (units, 0) if graded == 'accumulates' else (nonzero - big, big)
     return torch.stack([torch.where(spikes, ac, 0), torch.where(spikes, mac, nonzero)], -1) * fan_out
 
+# %% ../nbs/08_measure.ipynb #e5f8553a
 def _per_example(ops, B):
     "The same (AC, MAC) pair for each of `B` examples: `[B, 2]`."
     return torch.tensor(ops, dtype=torch.long).expand(B, 2).clone()
@@ -140,12 +148,14 @@ def embedding_ops(embedding:SpikingEmbedding, # the spiking embeddings block
 # %% ../nbs/08_measure.ipynb #f908dd1e
 OP_RULES = {UnfoldBiasLinear: 'linear', SpikingMatmul: 'matmul', AccumulateDiff: 'accumulate', SpikingEmbedding: 'embedding'}
 
+# %% ../nbs/08_measure.ipynb #55f262bf
 def op_kind(module:nn.Module) -> str:
     "The name an operator is reported under: linear, matmul, embedding, or the accumulated function (softmax, layernorm, tanh)."
     kind = next((k for t, k in OP_RULES.items() if isinstance(module, t)), None)
     if kind == 'accumulate': return type(module.fn).__name__.lower().replace('masked', '').replace('activation', '').replace('new', '')
     return kind
 
+# %% ../nbs/08_measure.ipynb #f96bac45
 def module_ops(module:nn.Module, # an operator of `OP_RULES`
                args, # its positional inputs, time folded into batch (`[T*B, ...]`)
                out, # its output, the same way
@@ -153,7 +163,8 @@ def module_ops(module:nn.Module, # an operator of `OP_RULES`
               ):
     "(SNN, ANN) counts of one call of `module` (after it ran), from its folded inputs and `module.time_steps`."
     if not isinstance(module, tuple(OP_RULES)):
-        raise TypeError(f"no counting rule for {type(module).__name__}; rules exist for {[t.__name__ for t in OP_RULES]}")
+        raise TypeError(f"no counting rule for {type(module).__name__}; rules exist for "
+                        f"{[t.__name__ for t in OP_RULES]}")
     T = module.time_steps or 1
     unfold = lambda x: x.reshape(T, x.shape[0] // T, *x.shape[1:])
     t0 = module.t - T
@@ -220,7 +231,8 @@ def ops_report(*results:SimulationResult, # results of `simulate(..., probes=[Op
               ) -> OpsReport:
     "The operation and spike counts of counted simulation runs, the runs side by side over examples."
     if not results or any('ops' not in r.probes for r in results):
-        raise ValueError("ops_report needs results of counted runs: simulate(..., probes=[OpsProbe()]), or synaptic_ops(...)")
+        raise ValueError("ops_report needs results of counted runs: simulate(..., probes=[OpsProbe()]), or "
+                         "synaptic_ops(...)")
     T, ops = max(r.total_steps for r in results), [r.probes['ops'] for r in results]
     pad = lambda x: F.pad(x, (0, 0, 0, 0, 0, T - len(x)))
     snn = {n: torch.cat([pad(o['snn'][n]) for o in ops], 1) for n in ops[0]['snn']}

@@ -20,6 +20,7 @@ _ROLES = {'attention.self.query_quan': 'query', 'attention.self.key_quan': 'key'
           'attention.output.dense_quan': 'attn out', 'attention.output.dense_quan_after_ln': 'attn out + LN',
           'intermediate.dense_quan': 'FFN ReLU', 'output.dense_quan': 'FFN out', 'output.dense_quan_after_ln': 'FFN out + LN'}
 
+# %% ../nbs/09_pictures.ipynb #fa75fe6f
 def layer_label(name:str # a neuron layer name, as in `SimulationResult.spike_counts`
                ) -> str:
     "A short label for a neuron layer: 'L0 query', 'L1 FFN ReLU', 'classifier.dense'."
@@ -29,6 +30,7 @@ def layer_label(name:str # a neuron layer name, as in `SimulationResult.spike_co
 # %% ../nbs/09_pictures.ipynb #1407936c
 _AXES = {1: ('n',), 2: ('tok', 'n'), 3: ('head', 'tok', 'n')}
 
+# %% ../nbs/09_pictures.ipynb #efe37bc6
 def _recorded(result, layer):
     "The recorded spikes of `layer`, or an error that says how to record them."
     if layer not in result.spikes:
@@ -37,6 +39,7 @@ def _recorded(result, layer):
                        f"(or record=[{layer!r}]). Recorded layers: {known}")
     return result.spikes[layer]
 
+# %% ../nbs/09_pictures.ipynb #068509c1
 def _evenly(idx, k):
     "`k` evenly spaced entries of the 1-D tensor `idx`."
     if len(idx) <= k: return idx
@@ -128,6 +131,7 @@ def spikes_per_neuron(result:SimulationResult, # a simulation run with `record=T
     s = _recorded(result, layer).flatten(1)
     return (s > 0).sum(0), (s < 0).sum(0)
 
+# %% ../nbs/09_pictures.ipynb #b7602dab
 def plot_spikes_per_neuron(result:SimulationResult, # a simulation run with `record=True`
                            layer:str, # a neuron layer name
                            ax=None, # matplotlib axes to draw in
@@ -151,7 +155,8 @@ def membrane_trace(result:SimulationResult, # a simulation run with `record=True
                   ) -> dict:
     "Input current, membrane after reset, spike and running spike count of one neuron, per step, and θ."
     s = _recorded(result, layer)
-    if layer not in result.currents: raise KeyError(f"no recorded currents for {layer!r}; run simulate(..., record=True)")
+    if layer not in result.currents: raise KeyError(f"no recorded currents for {layer!r}; run simulate(..., "
+                                                    "record=True)")
     idx = neuron_index if isinstance(neuron_index, tuple) else torch.unravel_index(torch.tensor(neuron_index), s.shape[1:])
     x, o, theta = result.currents[layer][(slice(None), *idx)].double(), s[(slice(None), *idx)].double(), result.thresholds[layer]
     if torch.is_tensor(theta): theta = theta[int(idx[-1])].item()   # one θ per feature (last axis): this neuron's own
@@ -165,6 +170,7 @@ def _coords(result, layer, i):
     idx = i if isinstance(i, tuple) else [int(v) for v in torch.unravel_index(torch.tensor(i), shape)]
     return '(' + ', '.join(f'{a} {v}' for a, v in zip(_AXES.get(len(shape), ()), idx)) + ')'
 
+# %% ../nbs/09_pictures.ipynb #e099686d
 def plot_membrane(result:SimulationResult, # a simulation run with `record=True`
                   layer:str, # a neuron layer name
                   neuron_index=None, # a flat index, a tuple of indices, or a list of them; None: up to 3 neurons with the most −1 spikes

@@ -5,42 +5,43 @@
 # %% auto #0
 __all__ = ['logger', 'MOVED', 'RENAMED_FLAGS', 'TUTORIAL_HELP', 'ModelArguments', 'DataArguments', 'GlueTrainingArguments',
            'rewrite_argv', 'use_cpu_processes', 'parse_args', 'RunPlan', 'plan_run', 'load_stage', 'make_trainer',
-           'save_snn_outputs', 'sync_processes', 'simulate_stage', 'run_plan', 'run', 'main']
+           'sync_processes', 'simulate_stage', 'run_plan', 'run', 'main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
-import argparse, importlib, json, logging, os, shutil, sys
+import argparse, importlib, json, logging, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 # %% ../nbs/13_run_glue.ipynb #f083cdab
 import torch
-import matplotlib.pyplot as plt
 import datasets
 from datasets import DatasetDict
 from transformers import DataCollatorWithPadding, HfArgumentParser, Trainer, TrainingArguments, set_seed
 
 # %% ../nbs/13_run_glue.ipynb #fbe93b93
-from .models import DistillationTrainer, load_teacher
+from .models import DistillationTrainer
 from .glue import (GLUE_TASKS, GlueTask, default_glue_dir, get_glue_task, glue_compute_metrics, load_task_data,
                               preprocess_glue)
-from .convert import save_snn
-from .pictures import plot_snn_per_step
 from .evaluate import StageLog, TrainingStage, evaluate_splits, simulate_splits
-from .report import closing_summary, log_metrics, _warn_unfinished
-from .cli_checks import (CliError, acquire_output_lock, check_args, is_trainer_checkpoint, one_line_message,
-                                    release_output_lock, writing)
-from .loading import calibrate_qann, load_float_weights, load_model, transform_model, _no_progress_bars
+from .report import closing_summary, log_metrics, save_snn_outputs, _warn_unfinished
+from .cli_checks import (CliError, acquire_output_lock, check_args, one_line_message, release_output_lock,
+                                    remove_old_checkpoints, writing, check_splits)
+from .loading import (calibrate_qann, load_float_weights, load_model, teacher_for, transform_model,
+                                 _no_progress_bars)
 
 logger = logging.getLogger("snn_roberta.run_glue")
 
 # %% ../nbs/13_run_glue.ipynb #deae9dcd
 MOVED = {  # module: the names that moved there from this one
-    "cli_checks": "CHECKPOINT_NAME TRAINER_FILES LOCK_NAME INCOMPLETE_MARKER MODEL_TYPES TOKENIZER_FILES complete_checkpoints "
+    "cli_checks": "CHECKPOINT_NAME TRAINER_FILES LOCK_NAME INCOMPLETE_MARKER MODEL_TYPES TOKENIZER_FILES "
+                  "complete_checkpoints "
                   "lock_owner check_complete check_output_dir check_model_folder check_count check_positive",
-    "loading": "LOAD_REPORT_TITLE", "glue": "split_suffix tasks_on_disk", "report": "summary_row summary_markdown",
+    "loading": "LOAD_REPORT_TITLE", "glue": "split_suffix tasks_on_disk", "report": "summary_row summary_markdown "
+                                                                                    "save_snn_outputs",
     "finetune_all": "task_argv skip_reason finetune_all_main", "make_model_cli": "make_model_main"}
 
+# %% ../nbs/13_run_glue.ipynb #7816ae2b
 def __getattr__(name):
     "A name that moved to a stage module (see `MOVED`), from there."
     module = next((m for m, names in MOVED.items() if name in names.split()), None)
@@ -52,19 +53,37 @@ def __getattr__(name):
 class ModelArguments:
     "Which model to start from, how to transform it, and how to simulate the SNN."
     _argument_group_name = "snn_roberta: the model, its transform (QANN) and the SNN"
-    model_name_or_path: str = field(metadata={"help": "Hub model id or local folder (make one offline with `snn-make-model`)"})
-    transform_config: str | None = field(default=None, metadata={"help": "transform YAML: quantize the model into a QANN (e.g. snn_roberta/configs/transform_cfg.yaml)"})
-    model_weights_path: str | None = field(default=None, metadata={"help": "fine-tuned weights to load (QANN weights, steps included, with --transform_config): a folder written by this script, or a weights file"})
-    convert_to_snn: bool = field(default=False, metadata={"help": "convert the QANN to a spiking network and simulate it on the evaluation set"})
+    model_name_or_path: str = field(metadata={"help": "Hub model id or local folder (make one offline with "
+                                                      "`snn-make-model`)"})
+    transform_config: str | None = field(default=None, metadata={"help": "transform YAML: quantize the model into a "
+                                                                         "QANN (e.g. snn_roberta/configs/transform_cfg.yaml)"})
+    model_weights_path: str | None = field(default=None, metadata={"help": "fine-tuned weights to load (QANN weights, "
+                                                                           "steps included, with --transform_config): "
+                                                                           "a folder written by this script, or a "
+                                                                           "weights file"})
+    convert_to_snn: bool = field(default=False, metadata={"help": "convert the QANN to a spiking network and simulate "
+                                                                  "it on the evaluation set"})
     snn_max_steps: int = field(default=512, metadata={"help": "stop simulating a batch after this many time steps"})
-    snn_chunk_steps: int = field(default=8, metadata={"help": "time steps per model call while simulating (memory grows with it)"})
+    snn_chunk_steps: int = field(default=8, metadata={"help": "time steps per model call while simulating (memory "
+                                                              "grows with it)"})
     snn_batch_size: int = field(default=16, metadata={"help": "examples simulated together"})
-    snn_dtype: Literal["float64", "float32"] = field(default="float64", metadata={"help": "float type of the simulation: float64 reproduces the QANN exactly, float32 is faster"})
-    calibration_batches: int = field(default=8, metadata={"help": "training batches used to set the quantizer steps of an uncalibrated QANN"})
-    ignore_mismatched_sizes: bool = field(default=False, metadata={"help": "re-initialise a saved classifier head whose number of labels differs from the task's"})
-    teacher_model_path: str | None = field(default=None, metadata={"help": "while fine-tuning, distil from this float model (e.g. the fine-tuned float model the QANN came from): its logits and hidden states join the loss"})
-    kd_logits: float = field(default=1.0, metadata={"help": "with --teacher_model_path: weight of the KL divergence to the teacher's predictions (MSE for regression)"})
-    kd_hidden: float = field(default=1.0, metadata={"help": "with --teacher_model_path: weight of the layer-by-layer hidden-state loss (needs the teacher's depth and width)"})
+    snn_dtype: Literal["float64", "float32"] = field(default="float64", metadata={"help": "float type of the "
+                                                                                          "simulation: float64 "
+                                                                                          "reproduces the QANN "
+                                                                                          "exactly, float32 is faster"})
+    calibration_batches: int = field(default=8, metadata={"help": "training batches used to set the quantizer steps "
+                                                                  "of an uncalibrated QANN"})
+    ignore_mismatched_sizes: bool = field(default=False, metadata={"help": "re-initialise a saved classifier head "
+                                                                           "whose number of labels differs from the "
+                                                                           "task's"})
+    teacher_model_path: str | None = field(default=None, metadata={"help": "while fine-tuning, distil from this float "
+                                                                           "model (e.g. the fine-tuned float model "
+                                                                           "the QANN came from): its logits and "
+                                                                           "hidden states join the loss"})
+    kd_logits: float = field(default=1.0, metadata={"help": "with --teacher_model_path: weight of the KL divergence "
+                                                            "to the teacher's predictions (MSE for regression)"})
+    kd_hidden: float = field(default=1.0, metadata={"help": "with --teacher_model_path: weight of the layer-by-layer "
+                                                            "hidden-state loss (needs the teacher's depth and width)"})
 
 # %% ../nbs/13_run_glue.ipynb #9ccb3fda
 @dataclass
@@ -72,10 +91,14 @@ class DataArguments:
     "Which GLUE task, where its files are, and how much of it to use."
     _argument_group_name = "snn_roberta: the GLUE task and its data"
     task_name: str = field(metadata={"help": f"GLUE task: {', '.join(GLUE_TASKS)}"})
-    data_dir: str | None = field(default=None, metadata={"help": "local GLUE folder (one folder per task, original .tsv files); default: $SNN_ROBERTA_GLUE_DIR or the package's default_glue_dir(), else the Hugging Face Hub"})
+    data_dir: str | None = field(default=None, metadata={"help": "local GLUE folder (one folder per task, original "
+                                                                 ".tsv files); default: $SNN_ROBERTA_GLUE_DIR or the "
+                                                                 "package's default_glue_dir(), else the Hugging Face "
+                                                                 "Hub"})
     max_seq_length: int = field(default=128, metadata={"help": "longer inputs are truncated"})
     max_train_samples: int | None = field(default=None, metadata={"help": "use only the first N training examples"})
-    max_eval_samples: int | None = field(default=None, metadata={"help": "use only the first N examples of each evaluation split"})
+    max_eval_samples: int | None = field(default=None, metadata={"help": "use only the first N examples of each "
+                                                                         "evaluation split"})
     overwrite_cache: bool = field(default=False, metadata={"help": "do not reuse cached tokenized data"})
 
 # %% ../nbs/13_run_glue.ipynb #21d0e107
@@ -90,6 +113,7 @@ class GlueTrainingArguments(TrainingArguments):
 # %% ../nbs/13_run_glue.ipynb #b790a7e1
 RENAMED_FLAGS = {"--evaluation_strategy": "--eval_strategy"}
 
+# %% ../nbs/13_run_glue.ipynb #cd4702c6
 def rewrite_argv(argv) -> list:
     "Translate older flag spellings (`--evaluation_strategy`) into today's."
     out = []
@@ -109,6 +133,7 @@ def use_cpu_processes() -> bool:
 def _usage_error(message):
     sys.exit(f"error: {message} (see --help)")
 
+# %% ../nbs/13_run_glue.ipynb #582c7684
 TUTORIAL_HELP = """Hugging Face's run_glue.py with the tutorial's extra flags. The tutorial's command:
   snn-run-glue --model_name_or_path MODEL --task_name TASK --do_train --do_eval --max_seq_length 128
     --per_device_train_batch_size 64 --learning_rate 2e-5 --num_train_epochs 10 --output_dir ./output/TASK_snn
@@ -116,6 +141,7 @@ TUTORIAL_HELP = """Hugging Face's run_glue.py with the tutorial's extra flags. T
     --evaluation_strategy epoch --save_strategy epoch --logging_steps 50 --seed 42
 The first two groups below are this package's flags; the rest are the Trainer's (TrainingArguments)."""
 
+# %% ../nbs/13_run_glue.ipynb #8fe25621
 def parse_args(argv=None) -> tuple:
     "Parse a command line into `(ModelArguments, DataArguments, GlueTrainingArguments)`."
     argv = rewrite_argv(sys.argv[1:] if argv is None else list(argv))
@@ -157,9 +183,11 @@ def _saved_transform(path) -> dict|None:
     config = Path(path)/"config.json"
     return json.loads(config.read_text()).get("snn_transform_config") if config.is_file() else None
 
+# %% ../nbs/13_run_glue.ipynb #64ef7f88
 def _holds_weights(folder) -> bool:
     return any((Path(folder)/f).is_file() for f in ("model.safetensors", "pytorch_model.bin"))
 
+# %% ../nbs/13_run_glue.ipynb #baa64411
 def _same_folder(a, b) -> bool:
     return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
 
@@ -170,10 +198,12 @@ def plan_run(model_args, data_args, training_args) -> RunPlan:
     weights = model_args.model_weights_path
     if _saved_transform(model_args.model_name_or_path) is not None:
         if not model_args.transform_config:
-            notes.append(f"{model_args.model_name_or_path!r} holds a quantized model; without --transform_config it runs as a float model")
+            notes.append(f"{model_args.model_name_or_path!r} holds a quantized model; without --transform_config it "
+                         "runs as a float model")
         elif not weights:
             weights = model_args.model_name_or_path
-            notes.append(f"{weights!r} holds a quantized model: loading its weights and steps (as --model_weights_path {weights})")
+            notes.append(f"{weights!r} holds a quantized model: loading its weights and steps (as "
+                         f"--model_weights_path {weights})")
     resume = training_args.resume_from_checkpoint if training_args.do_train else None
     calibrate = bool(model_args.transform_config) and weights is None and not resume   # a checkpoint has its steps
     plan = RunPlan(task, model_args.model_name_or_path, model_args.transform_config, weights, calibrate,
@@ -183,26 +213,15 @@ def plan_run(model_args, data_args, training_args) -> RunPlan:
                    training_args.do_train or (calibrate and not _holds_weights(training_args.output_dir)),
                    Path(training_args.output_dir), notes)
     if calibrate and not training_args.do_train and _holds_weights(training_args.output_dir):
-        notes.append(f"--output_dir {training_args.output_dir!r} holds model weights of an earlier run: this evaluation does "
+        notes.append(f"--output_dir {training_args.output_dir!r} holds model weights of an earlier run: this "
+                     "evaluation does "
                      "not write its calibrated (untrained) QANN over them")
     for source in (plan.model_path, plan.weights_path):
         if plan.save_model and _same_folder(source, plan.output_dir):
-            raise CliError(f"--output_dir {str(plan.output_dir)!r} is the folder this run loads its model from, and the run "
+            raise CliError(f"--output_dir {str(plan.output_dir)!r} is the folder this run loads its model from, and "
+                           "the run "
                            "would write its model over it; choose another --output_dir")
     return plan
-
-# %% ../nbs/13_run_glue.ipynb #cf249abc
-def _check_splits(plan:RunPlan, raw:DatasetDict, data_dir=None):
-    "Refuse a run whose data lacks a split it needs, naming the file."
-    where = lambda split: f"{plan.task.folder}/{plan.task.files[split]} in {data_dir or default_glue_dir() or 'the Hub'}"
-    if (plan.train or plan.calibrate) and len(raw.get("train", raw.get("calibration", []))) == 0:
-        raise CliError(f"{'training' if plan.train else 'calibrating the QANN'} needs the training split of "
-                       f"{plan.task.name}, and there is none ({where('train')}); pass --model_weights_path to load a "
-                       "calibrated QANN instead")
-    for split in plan.task.eval_splits[:1] if plan.evaluate else ():
-        if split not in raw or len(raw[split]) == 0:
-            raise CliError(f"evaluating needs the {split} split of {plan.task.name}, and it is missing or empty "
-                           f"({where(split)})")
 
 # %% ../nbs/13_run_glue.ipynb #4c7220c0
 def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
@@ -217,7 +236,7 @@ def load_stage(plan:RunPlan, data_args, ignore_mismatched_sizes=False, seed=42):
                        f"vocabulary ({model.config.vocab_size}); save the model's own tokenizer beside it")
     if plan.transform_config: model = transform_model(model, plan.transform_config, plan.weights_path)
     elif plan.weights_path: load_float_weights(model, plan.weights_path)
-    _check_splits(plan, raw, data_args.data_dir)
+    check_splits(plan, raw, data_args.data_dir)
     for split, asked in (("train", data_args.max_train_samples), *((s, data_args.max_eval_samples)
                                                                    for s in plan.task.eval_splits)):
         if asked and split in raw and len(raw[split]) < asked:
@@ -235,33 +254,6 @@ def make_trainer(model, training_args, task:GlueTask, data:DatasetDict, tokenize
         data_collator=collator, processing_class=tokenizer, compute_metrics=glue_compute_metrics(task), **kd)
     trainer.model_accepts_loss_kwargs = False  # the loss is a batch mean: not a sum over `num_items_in_batch` (see below)
     return trainer
-
-# %% ../nbs/13_run_glue.ipynb #r13a0001
-def save_snn_outputs(snn, tokenizer, metrics:dict, output_dir, title:str="",
-                     write:bool=True, # False: only say where (the other processes of a multi-process run)
-                    ) -> dict:
-    "Save the SNN (with the tokenizer) and the accuracy-per-step plot into `output_dir`: `{what: path}`."
-    out = Path(output_dir)
-    if write:
-        save_snn(snn, out/"snn"); tokenizer.save_pretrained(out/"snn")
-        plt.close(plot_snn_per_step(metrics, out/"snn_accuracy_per_step.png", title=title))
-    return {"SNN": out/"snn", "plot": out/"snn_accuracy_per_step.png"}
-
-def _teacher(plan, model_args, student):
-    "The float teacher of the plan, or None."
-    if plan.teacher_path is None: return None
-    try: return load_teacher(plan.teacher_path, plan.task.num_labels, student, hidden=model_args.kd_hidden > 0)
-    except ValueError as e: raise CliError(f"--teacher_model_path: {one_line_message(e)}") from None
-
-# %% ../nbs/13_run_glue.ipynb #r13a0003
-def _remove_old_checkpoints(output_dir:Path):
-    "A fresh training run into an overwritten folder: remove the Trainer checkpoints of an earlier run, and nothing else."
-    found = sorted(Path(output_dir).glob("checkpoint-*")) if Path(output_dir).is_dir() else []
-    old, kept = [p for p in found if is_trainer_checkpoint(p)], [p.name for p in found if not is_trainer_checkpoint(p)]
-    if old: logger.warning(f"removing {len(old)} checkpoints of an earlier run from {output_dir}: {[p.name for p in old]}")
-    if kept: logger.warning(f"keeping {kept} in {output_dir}: not checkpoints the Trainer wrote (other files are in them)")
-    for p in old: shutil.rmtree(p)
-
 
 # %% ../nbs/13_run_glue.ipynb #m13a0005
 def sync_processes(training_args):
@@ -294,8 +286,9 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
     data = preprocess_glue(raw, tokenizer, plan.task.name, data_args.max_seq_length,
                            siamese=getattr(model.config, 'siamese', False))
     collator = DataCollatorWithPadding(tokenizer)
-    trainer = make_trainer(model, training_args, plan.task, data, tokenizer, collator,
-                           _teacher(plan, model_args, model), model_args.kd_logits, model_args.kd_hidden)
+    teacher = teacher_for(plan, model, model_args.kd_hidden > 0)
+    trainer = make_trainer(model, training_args, plan.task, data, tokenizer, collator, teacher, model_args.kd_logits,
+                           model_args.kd_hidden)
     metrics, progress = {}, not training_args.disable_tqdm and training_args.local_process_index == 0
     views = [StageLog(logger)]   # the log's view of the long stages; the bars are `progress`
     trainer.add_callback(TrainingStage(views))
@@ -304,7 +297,7 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
         calibrate_qann(model, data["calibration"], collator, training_args.per_device_train_batch_size,
                        training_args.device, progress, views)
     if plan.train:                                                                                  # train
-        if not plan.resume_from and training_args.should_save: _remove_old_checkpoints(plan.output_dir)
+        if not plan.resume_from and training_args.should_save: remove_old_checkpoints(plan.output_dir)
         train_metrics = {**trainer.train(resume_from_checkpoint=plan.resume_from).metrics,
                          "train_samples": len(data["train"])}
         log_metrics("train", train_metrics); trainer.save_metrics("train", train_metrics); trainer.save_state()

@@ -30,6 +30,7 @@ def figure_output(fig:Figure, # a matplotlib figure
     return {'output_type': 'display_data', 'metadata': {},
             'data': {'image/png': base64.b64encode(buf.getvalue()).decode(), 'text/plain': f'<{fig!r}>'}}
 
+# %% ../nbs/12_widgets.ipynb #2801dc36
 def show_figure(out:widgets.Output, # the widget to draw in
                 fig:Figure, # the figure to show, replacing what `out` showed
                ):
@@ -39,10 +40,12 @@ def show_figure(out:widgets.Output, # the widget to draw in
 # %% ../nbs/12_widgets.ipynb #60f04956
 STAGES = ('quantize', 'calibrate', 'convert', 'simulate')
 
+# %% ../nbs/12_widgets.ipynb #2aea0070
 def stage_html(stage:str|None # the stage running now; None: not started, 'done': all finished
               ) -> str:
     "The stage indicator: ✓ for finished stages, ● for the current one, ○ for those to come."
-    if stage not in (*STAGES, 'done', None): raise ValueError(f"unknown stage {stage!r}: use one of {STAGES}, or 'done'")
+    if stage not in (*STAGES, 'done', None): raise ValueError(f"unknown stage {stage!r}: use one of {STAGES}, or "
+                                                              "'done'")
     now = len(STAGES) if stage == 'done' else -1 if stage is None else STAGES.index(stage)
     pill = lambda i, s: (f'<span style="color:#2a7">✓ {s}</span>' if i < now else
                          f'<b style="color:#fff;background:#36c;padding:1px 6px;border-radius:8px">● {s}</b>' if i == now else
@@ -90,6 +93,7 @@ def set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
     self.progress.value = self.progress.max if stage == 'done' else 0
     self.status.value = text
 
+# %% ../nbs/12_widgets.ipynb #131d9766
 @patch
 def update_progress(self:ConversionDashboard, value:int, # units done
                     total:int|None=None, # new total, if it changed
@@ -99,6 +103,7 @@ def update_progress(self:ConversionDashboard, value:int, # units done
     self.progress.value = min(value, self.progress.max)
     if text is not None: self.status.value = text
 
+# %% ../nbs/12_widgets.ipynb #5fa1cf80
 @patch
 def track(self:ConversionDashboard, items, # any iterable
           stage:str, # the stage these items belong to
@@ -113,6 +118,7 @@ def on_stage_begin(self:ConversionDashboard, stage:str, total:int|None=None, tex
     if stage in STAGES: self.set_stage(stage, total or 1, text)
     else: self.progress.description, self.progress.max, self.progress.value, self.status.value = stage, total or 1, 0, text
 
+# %% ../nbs/12_widgets.ipynb #feab2710
 @patch
 def on_stage_step(self:ConversionDashboard, stage:str, done:int, total:int|None=None):
     "Move the bar."
@@ -128,6 +134,7 @@ def _hold(self:ConversionDashboard):
     finally: self._holding = False
     self.draw_raster()
 
+# %% ../nbs/12_widgets.ipynb #c1953fcf
 @patch
 def draw_raster(self:ConversionDashboard):
     "Draw the selected layer's raster up to the selected step."
@@ -165,9 +172,11 @@ def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or
     get = lambda k: summary.get(k, summary.get(f'snn_{k}'))
     rows = [('SNN accumulates (AC)', f"{get('snn_ac'):,.0f}"), ('SNN multiply-accumulates (MAC)', f"{get('snn_mac'):,.0f}"),
             ('float network MAC', f"{get('ann_mac'):,.0f}"), ('firing rate (spikes / neuron / step)', f"{get('firing_rate'):.3f}"),
-            ('SNN energy', f"{get('snn_energy_uj'):.2f} µJ"), ('float network energy', f"{get('ann_energy_uj'):.2f} µJ")]
+            ('SNN energy', f"{get('snn_energy_uj'):.2f} µJ"), ('float network energy', f"{get('ann_energy_uj'):.2f} "
+                                                                                       "µJ")]
     note = energy_note(preset)
-    self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>'
+    self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td '
+                                                            f'style="text-align:right">{v}</td></tr>'
                                                          for k, v in rows) + f'</table><small>{note}</small>')
 
 # %% ../nbs/12_widgets.ipynb #e4fbdb7e
@@ -195,6 +204,7 @@ def on_start(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls = self.batches_done = 0
     self.set_stage('simulate', progress.batches or 1, 'simulating the first batch')
 
+# %% ../nbs/12_widgets.ipynb #e8615a33
 @patch
 def on_chunk(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls += 1
@@ -204,24 +214,29 @@ def on_chunk(self:ConversionDashboard, progress:EvalProgress):
     if progress.result is not None and progress.result.spikes: self.show_result(progress.result)
     self.status.value = f'batch {progress.batch + 1}: step {progress.result.total_steps}'
 
+# %% ../nbs/12_widgets.ipynb #874f3345
 @patch
 def on_batch(self:ConversionDashboard, progress:EvalProgress):
     self.batches_done = progress.batch
     self.update_progress(progress.batch, text=f'{progress.batch} batches, {progress.examples} examples')
 
+# %% ../nbs/12_widgets.ipynb #291662e2
 @patch
 def on_end(self:ConversionDashboard, progress:EvalProgress):
     m, metric = progress.metrics, progress.metric
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, metric,
                     f'SNN {metric} after each time step ({m["samples"]} examples)', progress.qann_score, progress.reference)
     if 'snn_energy_uj' in m: self.show_ops(m)
-    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} ({self.qann_label} {m['qann_' + metric]:.3f}), "
-                                f"agreement {m['snn_agreement']:.3f}, quiet after {m['snn_mean_steps']:.1f} steps on average, "
+    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} ({self.qann_label} "
+                                f"{m['qann_' + metric]:.3f}), "
+                                f"agreement {m['snn_agreement']:.3f}, quiet after {m['snn_mean_steps']:.1f} steps on "
+                                "average, "
                                 f"decided after {m['snn_mean_decision_step']:.1f}")
 
 # %% ../nbs/12_widgets.ipynb #w12np002
 PLAY_SIGNS = ('+', '−', '+ then −')
 
+# %% ../nbs/12_widgets.ipynb #0e466f46
 def playground_input(size:float, # the summed input X (its magnitude)
                      sign:str='+', # '+', '−', or '+ then −': 1.5·X in the first half, −0.5·X in the second
                      steps:int=4, # time steps the input arrives in (at least 2)
@@ -268,7 +283,8 @@ class NeuronPlayground:
         plot_neuron_trace(self.rows, theta, self.quantized, axes=self.fig.subplots(2, 1, sharex=True, height_ratios=[3, 2]))
         show_figure(self.out, self.fig)
         self.summary.value = (f"X = {sum(xs):.2f}, X/θ = {sum(xs) / theta:.2f}: quantized value {self.quantized} "
-                              f"(range [{neg_min}, {pos_max}]); the count ends on {counts[-1]:g} at step {self.reached}, "
+                              f"(range [{neg_min}, {pos_max}]); the count ends on {counts[-1]:g} at step "
+                              f"{self.reached}, "
                               f"so the neuron's output is {counts[-1]:g}·θ = {counts[-1] * theta:.2f}")
 
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
