@@ -36,7 +36,8 @@ one_line = one_line_message   # its earlier name
 
 # %% ../nbs/12a_cli_checks.ipynb #8b744524
 CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")   # the Trainer's checkpoint folders; nothing else is one
-TRAINER_FILES = ("trainer_state.json", "training_args.bin", "optimizer.pt", "scheduler.pt", "scaler.pt", "rng_state*.pth",
+TRAINER_FILES = ("trainer_state.json", "training_args.bin", "optimizer.pt", "scheduler.pt", "scaler.pt",
+                 "rng_state*.pth",
                  "model*.safetensors", "model.safetensors.index.json", "pytorch_model*.bin", "config.json",
                  "generation_config.json", "tokenizer*.json", "special_tokens_map.json", "added_tokens.json",
                  "vocab.json", "vocab.txt", "merges.txt", "chat_template.jinja")
@@ -74,7 +75,8 @@ def lock_owner(folder) -> dict|None:
     except FileNotFoundError: return None
     except (OSError, ValueError):   # being written right now, or garbage left long ago
         return None if time.time() - f.stat().st_mtime > 60 else {"pid": "?", "host": "?", "since": "just now"}
-    if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) and not _alive(owner["pid"]): return None
+    mine = owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int)
+    if mine and not _alive(owner["pid"]): return None
     return owner
 
 # %% ../nbs/12a_cli_checks.ipynb #5a042e6f
@@ -87,7 +89,8 @@ def _in_use(folder, owner) -> str:
 def acquire_output_lock(folder) -> Path:
     "Create `folder` and take its lock (pid, host, time); refuse if a live run holds it, take over a stale one."
     folder = Path(folder)
-    me = dict(pid=os.getpid(), host=socket.gethostname(), since=time.strftime("%Y-%m-%d %H:%M:%S"), created=not folder.exists())
+    me = dict(pid=os.getpid(), host=socket.gethostname(), since=time.strftime("%Y-%m-%d %H:%M:%S"),
+              created=not folder.exists())
     for _ in range(3):
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -263,7 +266,8 @@ def check_positive(value, flag:str, zero_ok:bool=False):
 # %% ../nbs/12a_cli_checks.ipynb #227a3f61
 def _check_numbers(model_args, data_args, training_args):
     "Every count and rate flag makes sense, checked by name before anything is loaded."
-    for flag in ("snn_max_steps", "snn_chunk_steps", "snn_batch_size", "calibration_batches"): check_count(getattr(model_args, flag), f"--{flag}")
+    for flag in ("snn_max_steps", "snn_chunk_steps", "snn_batch_size", "calibration_batches"):
+        check_count(getattr(model_args, flag), f"--{flag}")
     check_count(data_args.max_seq_length, "--max_seq_length")
     for flag in ("max_train_samples", "max_eval_samples"):
         if getattr(data_args, flag) is not None: check_count(getattr(data_args, flag), f"--{flag}")
@@ -304,7 +308,8 @@ def _check_model_path(model_args, data_args):
     config = Path(name)/"config.json"
     if config.is_file():
         cfg = json.loads(config.read_text())
-        limit = cfg.get("max_position_embeddings", 10**9) - (cfg.get("pad_token_id", 0) + 1 if cfg.get("model_type") == "roberta" else 0)
+        offset = cfg.get("pad_token_id", 0) + 1 if cfg.get("model_type") == "roberta" else 0   # RoBERTa's positions
+        limit = cfg.get("max_position_embeddings", 10**9) - offset
         if data_args.max_seq_length > limit:
             raise CliError(f"--max_seq_length {data_args.max_seq_length} is longer than the model {name!r} reads "
                            f"({limit} tokens); pass --max_seq_length {limit} or less")
@@ -328,7 +333,8 @@ def check_args(model_args, data_args, training_args):
             raise CliError(f"--{flag} {path!r} does not exist; pass a folder a fine-tuning run wrote (its "
                            "--output_dir, "
                            "or one of its checkpoint-N folders)" + (" or a model.safetensors file" if flag == "model_weights_path" else ""))
-    _check_folders(model_args, training_args); _check_numbers(model_args, data_args, training_args); _check_model_path(model_args, data_args)
+    _check_folders(model_args, training_args); _check_numbers(model_args, data_args, training_args)
+    _check_model_path(model_args, data_args)
     if model_args.transform_config:
         try: load_transform_config(model_args.transform_config)
         except (OSError, ValueError) as e: raise CliError(f"--transform_config: {one_line_message(e)}") from None

@@ -117,7 +117,8 @@ def snn_metrics(task, # a GLUE task name or `GlueTask`; None: accuracy (or Pears
     snn_logits, qann_logits, labels = snn_logits.double(), qann_logits.double(), torch.as_tensor(labels).double()
     regression = snn_logits.shape[-1] == 1
     m = _metrics(t, snn_logits, labels)
-    m["loss"] = float(F.mse_loss(snn_logits[:, 0], labels) if regression else F.cross_entropy(snn_logits, labels.long()))
+    m["loss"] = float(F.mse_loss(snn_logits[:, 0], labels) if regression
+                      else F.cross_entropy(snn_logits, labels.long()))
     m.update({f"qann_{k}": v for k, v in _metrics(t, qann_logits, labels).items()})
     m.update({f"floor_{k}": v for k, v in _floor(t, labels, regression).items()})
     T, diff = int(steps.max()), (snn_logits - qann_logits).abs()
@@ -195,7 +196,8 @@ class ProgressBar(EvaluationCallback):
     def on_start(self, progress): self.bar = tqdm(total=progress.batches, desc=self.desc, unit='batch')
     def on_batch(self, progress):
         self.bar.update(1)
-        self.bar.set_postfix(agreement=f"{progress.metrics['snn_agreement']:.3f}", steps=f"{progress.metrics['snn_mean_steps']:.0f}")
+        m = progress.metrics
+        self.bar.set_postfix(agreement=f"{m['snn_agreement']:.3f}", steps=f"{m['snn_mean_steps']:.0f}")
     def on_end(self, progress): self.bar.close()
     def on_stage_begin(self, stage, total=None, text=''): self.bar = tqdm(total=total, desc=self.desc, unit='batch')
     def on_stage_step(self, stage, done, total=None): self.bar.update(done - self.bar.n)
@@ -313,7 +315,8 @@ def _simulate_batches(snn, qmodel, batches, tally, max_steps, chunk_steps, callb
         on_chunk = lambda r: _emit(callbacks, "on_chunk", tally.progress(n_batches, r, labels, reference))
         result = simulate(snn, **inputs, max_steps=max_steps, chunk_steps=chunk_steps, record=record_first and i == 0,
                           callbacks=[on_chunk] if callbacks else [], probes=[OpsProbe()])
-        tally.add(result, reference, labels, index, int(batch["batch"][0]) if "batch" in batch else i); seen += len(labels)
+        tally.add(result, reference, labels, index, int(batch["batch"][0]) if "batch" in batch else i)
+        seen += len(labels)
         progress = tally.progress(n_batches)
         progress.metrics = tally.metrics()
         _emit(callbacks, "on_batch", progress)

@@ -34,9 +34,11 @@ def skip_reason(model_args, data_args, training_args # one task's parsed argumen
     "Why the task cannot run with these arguments on the local files, or None (it can, or the data is the Hub's)."
     t, root = get_glue_task(data_args.task_name), data_args.data_dir or default_glue_dir()
     weights = model_args.model_weights_path
-    if weights and not Path(weights).exists(): return f"no weights at {weights} (was its training skipped or did it fail?)"
+    if weights and not Path(weights).exists():
+        return f"no weights at {weights} (was its training skipped or did it fail?)"
     if root is None or not training_args.do_train: return None
-    if split_file(t, "train", root) is None: return f"no training split ({t.folder}/{t.files['train']} is not in {root})"
+    if split_file(t, "train", root) is None:
+        return f"no training split ({t.folder}/{t.files['train']} is not in {root})"
 
 # %% ../nbs/13a_finetune_all.ipynb #3d93bcb3
 def _finetune_all_parser() -> argparse.ArgumentParser:
@@ -78,7 +80,8 @@ def finetune_all_main(argv=None, # the arguments; None: `sys.argv[1:]`
     folder = Path(opts.summary_dir or Path(parse_args(task_argv(rest, tasks[0]))[2].output_dir).parent)
     if shard_of_this_process()[0] == 0:   # one writer under torchrun
         folder.mkdir(parents=True, exist_ok=True)
-        (folder/"summary.md").write_text(summary_markdown(rows)); (folder/"summary.json").write_text(json.dumps(rows, indent=2))
+        (folder/"summary.md").write_text(summary_markdown(rows))
+        (folder/"summary.json").write_text(json.dumps(rows, indent=2))
     logger.info("===== summary =====\n" + summary_markdown(rows) + f"(also in {folder/'summary.md'} and summary.json)")
     failed = [r["task"] for r in rows if r["status"] == "failed"]
     if failed: sys.exit(f"error: {len(failed)} of {len(tasks)} tasks failed: {', '.join(failed)}")

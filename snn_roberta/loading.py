@@ -42,7 +42,8 @@ def _names(keys, n=4) -> str:
 # %% ../nbs/12b_loading.ipynb #ddb278bb
 def _report_load(name, model, info:dict):
     "One line for each kind of weight `from_pretrained` did not load as saved (a QANN folder's quantizer steps load later)."
-    fresh = [*info.get("missing_keys", ()), *(k[0] if isinstance(k, tuple) else k for k in info.get("mismatched_keys", ()))]
+    mismatched = (k[0] if isinstance(k, tuple) else k for k in info.get("mismatched_keys", ()))
+    fresh = [*info.get("missing_keys", ()), *mismatched]
     if fresh: logger.warning(f"{type(model).__name__} from {name}: new, untrained weights for {_names(fresh)} "
                              "(fine-tune them with --do_train)")
     unused = [k for k in info.get("unexpected_keys", ()) if "_quan." not in k]

@@ -55,7 +55,8 @@ def closing_summary(plan, # the `run_glue.RunPlan`: task, what ran, notes, outpu
     lines += [f"  note: {n}" for n in plan.notes if "fewer" in n]   # fewer examples than asked
     lines.append(f"  results: {plan.output_dir/'eval_results.json'}")
     if plan.save_model: lines.append(f"  model: {plan.output_dir} (reload with --model_weights_path {plan.output_dir})")
-    for what, path in saved.items(): lines.append(f"  {what}: {path}" + (" (reload with snn_roberta.load_snn)" if what == "SNN" else ""))
+    for what, path in saved.items():
+        lines.append(f"  {what}: {path}" + (" (reload with snn_roberta.load_snn)" if what == "SNN" else ""))
     return "\n".join(lines)
 
 # %% ../nbs/11a_report.ipynb #r13a0002

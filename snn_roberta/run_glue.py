@@ -165,7 +165,7 @@ class RunPlan:
     task: GlueTask
     model_path: str                 # model folder or Hub id
     transform_config: str|None      # quantize with this config (None: the float model)
-    weights_path: str|None          # weights to load: QANN weights (steps included) with a config, float weights without
+    weights_path: str|None          # weights to load: QANN weights (steps included) with a config, else float
     calibrate: bool                 # set the quantizer steps from training batches
     calibration_examples: int       # how many training examples calibration sees
     train: bool                     # fine-tune with the Trainer
@@ -252,7 +252,7 @@ def make_trainer(model, training_args, task:GlueTask, data:DatasetDict, tokenize
     trainer = (DistillationTrainer if kd else Trainer)(
         model=model, args=training_args, train_dataset=data.get("train"), eval_dataset=data.get(task.eval_splits[0]),
         data_collator=collator, processing_class=tokenizer, compute_metrics=glue_compute_metrics(task), **kd)
-    trainer.model_accepts_loss_kwargs = False  # the loss is a batch mean: not a sum over `num_items_in_batch` (see below)
+    trainer.model_accepts_loss_kwargs = False  # the loss is a batch mean, not a sum over `num_items_in_batch` (below)
     return trainer
 
 # %% ../nbs/13_run_glue.ipynb #m13a0005
@@ -306,8 +306,8 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
     if plan.evaluate:                                                                               # evaluate
         qann_metrics = evaluate_splits(trainer, plan.task, data)
         if plan.convert:                                                                            # convert, simulate
-            snn_metrics, saved = simulate_stage(plan, model_args, training_args, trainer.model, tokenizer, data, collator,
-                                                qann_metrics, progress, views)
+            snn_metrics, saved = simulate_stage(plan, model_args, training_args, trainer.model, tokenizer, data,
+                                                collator, qann_metrics, progress, views)
             metrics.update(snn_metrics)
         else: metrics.update(qann_metrics)
     if metrics:                                                                                     # save
