@@ -151,6 +151,7 @@ class EvalProgress:
     metrics: dict = field(default_factory=dict)  # every metric so far (after `on_batch`), the final ones at `on_end`
     qann_score: float|None = None    # the QANN's metric over the same examples: where the SNN's curve ends at agreement 1
     reference: str = 'QANN'          # the QANN the SNN is compared with, named with its float type: 'QANN (float64)'
+    cost: dict = field(default_factory=dict)  # at `on_end`: `OpsReport.summary()` of every batch (operations, energy)
 
 # %% ../nbs/11_evaluate.ipynb #e11a0023
 class EvaluationCallback:
@@ -344,20 +345,20 @@ def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
     tally = tally.gather()   # several processes: every process's batches
     if not tally.numbers: raise ValueError("evaluate_snn: no batches to evaluate (is the evaluation split empty?)")
     progress = tally.progress(n_batches)
-    progress.metrics = _final_metrics(tally, energy_preset)
+    progress.cost = sum_reports(*tally.costs).summary(energy_preset)   # counted once: the metrics and the views read it
+    progress.metrics = {**tally.metrics(), **_cost(progress.cost)}
     _emit(callbacks, "on_end", progress)
     return progress.metrics
 
 # %% ../nbs/11_evaluate.ipynb #e11a0031
-def _cost(costs, preset) -> dict:
-    "Per-example operation counts and energy of the SNN and the float network over every batch's counts, prefixed `snn_`/`ann_`."
-    summary = sum_reports(*costs).summary(preset)
+def _cost(summary:dict) -> dict:
+    "`OpsReport.summary()` as metrics: operation counts and energy per example, prefixed `snn_`/`ann_`."
     return {k if k.startswith(("snn_", "ann_")) else f"snn_{k}": v for k, v in summary.items() if k != "steps"}
 
 # %% ../nbs/11_evaluate.ipynb #34f2bbdf
 def _final_metrics(tally, preset) -> dict:
     "The metrics of all batches of `tally` (the per-example lists among them) and their cost."
-    return {**tally.metrics(), **_cost(tally.costs, preset)}
+    return {**tally.metrics(), **_cost(sum_reports(*tally.costs).summary(preset))}
 
 # %% ../nbs/11_evaluate.ipynb #793bbcba
 def simulate_splits(qmodel, # the QANN (trained or calibrated)

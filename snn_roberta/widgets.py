@@ -165,19 +165,17 @@ def show_result(self:ConversionDashboard, result:SimulationResult, # a simulatio
 
 # %% ../nbs/12_widgets.ipynb #03d00525
 @patch
-def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or metrics with snn_/ann_ keys
+def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()` (an evaluation's `EvalProgress.cost`)
              preset:str='45nm-fp32', # the energy preset the µJ figures used (`measure.ENERGY_PRESETS`)
             ):
     "Show per-example operation counts and energy of the SNN next to the float network's."
-    get = lambda k: summary.get(k, summary.get(f'snn_{k}'))
-    rows = [('SNN accumulates (AC)', f"{get('snn_ac'):,.0f}"), ('SNN multiply-accumulates (MAC)', f"{get('snn_mac'):,.0f}"),
-            ('float network MAC', f"{get('ann_mac'):,.0f}"), ('firing rate (spikes / neuron / step)', f"{get('firing_rate'):.3f}"),
-            ('SNN energy', f"{get('snn_energy_uj'):.2f} µJ"), ('float network energy', f"{get('ann_energy_uj'):.2f} "
-                                                                                       "µJ")]
-    note = energy_note(preset)
-    self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td '
-                                                            f'style="text-align:right">{v}</td></tr>'
-                                                         for k, v in rows) + f'</table><small>{note}</small>')
+    s = summary
+    rows = [('SNN accumulates (AC)', f"{s['snn_ac']:,.0f}"), ('SNN multiply-accumulates (MAC)', f"{s['snn_mac']:,.0f}"),
+            ('float network MAC', f"{s['ann_mac']:,.0f}"),
+            ('firing rate (spikes / neuron / step)', f"{s['firing_rate']:.3f}"),
+            ('SNN energy', f"{s['snn_energy_uj']:.2f} µJ"), ('float network energy', f"{s['ann_energy_uj']:.2f} µJ")]
+    table = ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>' for k, v in rows)
+    self.ops.value = f'<b>per example</b><table>{table}</table><small>{energy_note(preset)}</small>'
 
 # %% ../nbs/12_widgets.ipynb #e4fbdb7e
 @patch
@@ -226,11 +224,10 @@ def on_end(self:ConversionDashboard, progress:EvalProgress):
     m, metric = progress.metrics, progress.metric
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, metric,
                     f'SNN {metric} after each time step ({m["samples"]} examples)', progress.qann_score, progress.reference)
-    if 'snn_energy_uj' in m: self.show_ops(m)
-    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} ({self.qann_label} "
-                                f"{m['qann_' + metric]:.3f}), "
-                                f"agreement {m['snn_agreement']:.3f}, quiet after {m['snn_mean_steps']:.1f} steps on "
-                                "average, "
+    if progress.cost: self.show_ops(progress.cost)
+    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} "
+                                f"({self.qann_label} {m['qann_' + metric]:.3f}), agreement {m['snn_agreement']:.3f}, "
+                                f"quiet after {m['snn_mean_steps']:.1f} steps on average, "
                                 f"decided after {m['snn_mean_decision_step']:.1f}")
 
 # %% ../nbs/12_widgets.ipynb #w12np002
