@@ -8,7 +8,7 @@ __all__ = ['logger', 'MOVED', 'RENAMED_FLAGS', 'TUTORIAL_HELP', 'ModelArguments'
            'sync_processes', 'simulate_stage', 'run_plan', 'run', 'main']
 
 # %% ../nbs/13_run_glue.ipynb #df4e3c89
-import argparse, importlib, json, logging, os, sys
+import argparse, contextlib, importlib, json, logging, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -302,7 +302,8 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
                          "train_samples": len(data["train"])}
         log_metrics("train", train_metrics); trainer.save_metrics("train", train_metrics); trainer.save_state()
     if plan.save_model:   # model + tokenizer: reload with --model_weights_path; marked incomplete until written
-        with writing(plan.output_dir): trainer.save_model()
+        marked = writing(plan.output_dir) if training_args.should_save else contextlib.nullcontext()   # by the writer
+        with marked: trainer.save_model()
     if plan.evaluate:                                                                               # evaluate
         qann_metrics = evaluate_splits(trainer, plan.task, data)
         if plan.convert:                                                                            # convert, simulate
