@@ -34,11 +34,11 @@ logger = logging.getLogger("snn_roberta.run_glue")
 
 # %% ../nbs/13_run_glue.ipynb #deae9dcd
 MOVED = {  # module: the names that moved there from this one
-    "cli_checks": "CHECKPOINT_NAME TRAINER_FILES LOCK_NAME INCOMPLETE_MARKER MODEL_TYPES TOKENIZER_FILES "
-                  "complete_checkpoints "
-                  "lock_owner check_complete check_output_dir check_model_folder check_count check_positive",
-    "loading": "LOAD_REPORT_TITLE", "glue": "split_suffix tasks_on_disk", "report": "summary_row summary_markdown "
-                                                                                    "save_snn_outputs",
+    "cli_checks": "one_line is_trainer_checkpoint complete_checkpoints lock_owner check_complete check_output_dir "
+                  "check_model_folder check_count check_positive CHECKPOINT_NAME TRAINER_FILES LOCK_NAME "
+                  "INCOMPLETE_MARKER MODEL_TYPES TOKENIZER_FILES",
+    "loading": "LOAD_REPORT_TITLE", "pictures": "plot_snn_per_step", "glue": "split_suffix tasks_on_disk",
+    "report": "summary_row summary_markdown save_snn_outputs",
     "finetune_all": "task_argv skip_reason finetune_all_main", "make_model_cli": "make_model_main"}
 
 # %% ../nbs/13_run_glue.ipynb #7816ae2b
