@@ -12,7 +12,7 @@ which the prediction no longer changes (mean, max), spike events (nonzero spikes
 the floor for any exact rate code), synaptic operations and 45 nm energy estimates (graded spikes
 counted both ways of `GRADED_SPIKE_COSTS`), the float network's operations and energy on the same
 inputs, wall and process CPU time of a plain `simulate` (no counting) against the QANN forward, and
-agreement with the QANN. Models as in bench/snn_speed.py (random tiny RoBERTa with an MRPC-trained
+agreement with the QANN. Models as in bench/bench_models.py (random tiny RoBERTa with an MRPC-trained
 BPE tokenizer; MiniLM-L6-ReLU), calibrated on MRPC train pairs.
 """
 import argparse, json, os, sys, time
@@ -20,7 +20,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / 'bench'))
 import torch
 from torch import nn
 
@@ -96,11 +95,11 @@ def run(args):
     from snn_roberta.config import with_speed
     from snn_roberta.simulate import simulate
     from snn_roberta.measure import synaptic_ops, energy
-    import snn_speed
+    import bench_models
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     ns = SimpleNamespace(quick=False, pairs={args.model: args.pairs}, batch_size=args.batch_size)
-    qmodel, batches, labels = snn_speed.build_model(args.model, ns)
+    qmodel, batches, labels = bench_models.build_model(args.model, ns)
     qmodel = qmodel.double().eval()
     print(f"[{args.model}] built and calibrated in {time.perf_counter() - t0:.0f} s: {len(labels)} pairs, "
           f"{len(batches)} batches, lengths {[b['input_ids'].shape[1] for b in batches]}", flush=True)

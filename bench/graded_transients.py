@@ -14,7 +14,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / 'bench'))
 import torch
 
 RESULTS = ROOT / 'bench' / 'results'
@@ -33,13 +32,13 @@ def main(argv=None):
     p.add_argument('--out', default=str(RESULTS / 'graded_transients.md'))
     args = p.parse_args(argv)
     torch.set_num_threads(1)
-    import snn_speed
+    import bench_models
     from snn_roberta.quantizer import LSQInteger
     from snn_roberta.convert import convert_to_snn
     from snn_roberta.config import with_speed
     from snn_roberta.simulate import simulate
     t0 = time.perf_counter()
-    qmodel, batches, _ = snn_speed.build_model(args.model, SimpleNamespace(quick=False, pairs={args.model: args.pairs}, batch_size=args.pairs))
+    qmodel, batches, _ = bench_models.build_model(args.model, SimpleNamespace(quick=False, pairs={args.model: args.pairs}, batch_size=args.pairs))
     qmodel, b = qmodel.double().eval(), batches[0]
     qk, hooks = {}, []
     for n, m in qmodel.named_modules():

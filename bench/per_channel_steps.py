@@ -2,9 +2,7 @@
 
     python bench/per_channel_steps.py   # reads bench/runs/minilm/float
 """
-import sys, torch, os
-from pathlib import Path
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 from torch.utils.data import DataLoader
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 from snn_roberta.config import BERT_CONFIG

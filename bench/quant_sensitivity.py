@@ -19,7 +19,6 @@ import argparse, os, re, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))   # this checkout's snn_roberta, whatever is installed
 
 import torch
 from torch.utils.data import DataLoader

@@ -23,7 +23,7 @@ CONFIGS = {"tiny": REPO/"snn_roberta"/"configs"/"transform_cfg.yaml",
 KINDS = {"tiny": "tiny-roberta", "minilm": "minilm-relu"}
 NAMES = {"tiny": "tiny RoBERTa (2 layers, hidden 64, random init)", "minilm": "MiniLM-L6-ReLU (all-MiniLM-L6-v2, GELU→ReLU)"}
 TOOLS = {"snn-run-glue": "import sys; from snn_roberta.run_glue import main; sys.argv[0] = 'snn-run-glue'; main()",
-         "snn-make-model": "import sys; from snn_roberta.run_glue import make_model_main; make_model_main()"}
+         "snn-make-model": "import sys; from snn_roberta.make_model_cli import make_model_main; make_model_main()"}
 FLOOR = {"accuracy": 0.684, "f1": 0.812}  # MRPC dev is 68.4% positive: predicting "equivalent" everywhere
 
 

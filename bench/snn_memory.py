@@ -3,7 +3,7 @@
 
     python bench/snn_memory.py --pairs 8 --chunk-steps 4 8 16 --settings 1,32 8,1
 
-MiniLM-L6-ReLU QANN (float32, calibrated as in bench/snn_speed.py) on the first `--pairs` MRPC dev
+MiniLM-L6-ReLU QANN (float32, calibrated as in bench/bench_models.py) on the first `--pairs` MRPC dev
 pairs. For each setting and chunk size, in a fresh process: peak RSS of a whole `simulate` (minus the
 RSS after conversion), and, from forward hooks, the bytes of state each kind of spiking module keeps
 between chunks (membranes, counts, running sums, last spikes) and the largest chunk output. Writes
@@ -14,7 +14,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / 'bench'))
 import torch
 
 RESULTS = ROOT / 'bench' / 'results'
@@ -36,13 +35,13 @@ def state_bytes(module):
 
 def worker(args):
     torch.set_num_threads(1)
-    import snn_speed
+    import bench_models
     from snn_roberta.convert import convert_to_snn
     from snn_roberta.config import with_speed
     from snn_roberta.simulate import simulate
     from snn_roberta.neuron import SpikingModule
     from snn_roberta.operators import AccumulateDiff
-    qmodel, batches, _ = snn_speed.build_model('minilm', SimpleNamespace(quick=False, pairs={'minilm': args.pairs}, batch_size=args.pairs))
+    qmodel, batches, _ = bench_models.build_model('minilm', SimpleNamespace(quick=False, pairs={'minilm': args.pairs}, batch_size=args.pairs))
     m, B = map(int, args.setting.split(','))
     snn = convert_to_snn(qmodel, with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=B))
     b = batches[0]

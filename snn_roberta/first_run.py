@@ -8,7 +8,7 @@ __all__ = ['FAST_CONFIG', 'COMMON', 'ENTRIES', 'Stage', 'first_run_stages', 'lon
 # %% ../nbs/15_first_run.ipynb #f15a0004
 import argparse, shlex, sys, time
 from dataclasses import dataclass
-from . import run_glue
+from . import make_model_cli, run_glue
 
 # %% ../nbs/15_first_run.ipynb #f15a0007
 @dataclass
@@ -25,6 +25,7 @@ FAST_CONFIG = 'snn_roberta/configs/bert_transform_cfg_fast.yaml'
 COMMON = ['--task_name', 'sst2', '--max_seq_length', '64', '--per_device_train_batch_size', '32', '--learning_rate', '1e-4',
           '--num_train_epochs', '1', '--overwrite_output_dir']
 
+# %% ../nbs/15_first_run.ipynb #84d9bdc8
 def first_run_stages(output_dir:str='runs', # where the three stages write: minilm-relu/, sst2-float/, sst2-snn/
                      eval_samples:int=64, # dev sentences the SNN is simulated on
                     ) -> list:
@@ -36,7 +37,8 @@ def first_run_stages(output_dir:str='runs', # where the three stages write: mini
         Stage('fine-tune it as an ordinary float model on 2,000 SST-2 sentences',
               'snn-run-glue', ['--model_name_or_path', model, *COMMON[:2], '--do_train', '--do_eval', *COMMON[2:],
                                '--max_train_samples', '2000', '--output_dir', flt]),
-        Stage(f'quantize it (the QANN), fine-tune that on 1,000 sentences, convert it and simulate the SNN on {eval_samples} '
+        Stage('quantize it (the QANN), fine-tune that on 1,000 sentences, convert it and simulate the SNN on '
+              f'{eval_samples} '
               'dev sentences', 'snn-run-glue',
               ['--model_name_or_path', flt, *COMMON[:2], '--transform_config', FAST_CONFIG, '--do_train', '--do_eval',
                '--convert_to_snn', *COMMON[2:], '--max_train_samples', '1000', '--max_eval_samples', str(eval_samples),
@@ -49,13 +51,16 @@ def long_form(stages) -> str:
     return ' && \\\n'.join(s.shell() for s in stages)
 
 # %% ../nbs/15_first_run.ipynb #f15a0014
-ENTRIES = {'snn-make-model': run_glue.make_model_main, 'snn-run-glue': run_glue.main}
+ENTRIES = {'snn-make-model': make_model_cli.make_model_main, 'snn-run-glue': run_glue.main}
 
+# %% ../nbs/15_first_run.ipynb #cdfb9126
 def _parser():
-    p = argparse.ArgumentParser(prog='snn-first-run', description="The README's main job: MiniLM-L6 with ReLU, fine-tuned "
+    p = argparse.ArgumentParser(prog='snn-first-run', description="The README's main job: MiniLM-L6 with ReLU, "
+                                                                  "fine-tuned "
                                 "on SST-2, its QANN converted to an SNN and simulated. Each stage says what it does.")
     p.add_argument('--output_dir', default='runs', help='folder for the three stages (default: runs)')
-    p.add_argument('--max_eval_samples', type=int, default=64, help='dev sentences the SNN is simulated on (default: 64)')
+    p.add_argument('--max_eval_samples', type=int, default=64, help='dev sentences the SNN is simulated on (default: '
+                                                                    '64)')
     p.add_argument('--print_commands', action='store_true', help='print the three long commands, every flag, and stop')
     return p
 
@@ -72,5 +77,6 @@ def main(argv=None, # the arguments; None: `sys.argv[1:]`
         try: ENTRIES[stage.command](stage.argv)
         except SystemExit as e:
             if e.code not in (None, 0): sys.exit(f"snn-first-run: stage {i} ({stage.command}) failed: {e.code}")
-    print(f"\ndone in {time.time() - start:.0f} s: the SNN's results, the saved SNN and its accuracy-per-step plot are in "
+    print(f"\ndone in {time.time() - start:.0f} s: the SNN's results, the saved SNN and its accuracy-per-step plot "
+          "are in "
           f"{stages[-1].argv[-1]}", flush=True)

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['GLUE_TASKS', 'GLUE_DIR_ENV', 'HUB_DATASET', 'GlueTask', 'get_glue_task', 'glue_eval_splits', 'default_glue_dir',
            'glue_task_dir', 'read_glue_tsv', 'glue_features', 'load_glue_tsv', 'load_glue', 'preprocess_glue',
-           'glue_metric_path', 'glue_metric', 'compute_glue_metrics', 'glue_floor', 'task_texts']
+           'glue_metric_path', 'glue_metric', 'compute_glue_metrics', 'glue_floor', 'task_texts', 'load_task_data',
+           'glue_compute_metrics', 'split_suffix', 'split_file', 'tasks_on_disk']
 
 # %% ../nbs/10_glue.ipynb #4e32da36
 import csv
@@ -30,6 +31,7 @@ class GlueTask:
     tsv_label: str # label column in the .tsv files
     files: dict # split name -> .tsv file name
     tsv_columns: tuple = () # column names for .tsv files without a header row
+    metric: str = "accuracy" # the headline metric: what a summary, a plot title or a table reports first
 
     @property
     def num_labels(self): return len(self.label_names) or 1
@@ -47,13 +49,14 @@ _NLI2 = ("entailment", "not_entailment")
 
 GLUE_TASKS = {t.name: t for t in [
     GlueTask("cola", "CoLA", ("sentence",), ("unacceptable", "acceptable"), ("sentence",), "label", _SPLIT_FILES,
-             tsv_columns=("source", "label", "original", "sentence")),
+             tsv_columns=("source", "label", "original", "sentence"), metric="matthews_correlation"),
     GlueTask("sst2", "SST-2", ("sentence",), ("negative", "positive"), ("sentence",), "label", _SPLIT_FILES),
     GlueTask("mrpc", "MRPC", ("sentence1", "sentence2"), ("not_equivalent", "equivalent"),
              ("#1 String", "#2 String"), "Quality", _SPLIT_FILES),
     GlueTask("qqp", "QQP", ("question1", "question2"), ("not_duplicate", "duplicate"),
              ("question1", "question2"), "is_duplicate", _SPLIT_FILES),
-    GlueTask("stsb", "STS-B", ("sentence1", "sentence2"), (), ("sentence1", "sentence2"), "score", _SPLIT_FILES),
+    GlueTask("stsb", "STS-B", ("sentence1", "sentence2"), (), ("sentence1", "sentence2"), "score", _SPLIT_FILES,
+             metric="pearson"),
     GlueTask("mnli", "MNLI", ("premise", "hypothesis"), ("entailment", "neutral", "contradiction"),
              ("sentence1", "sentence2"), "gold_label", _MNLI_FILES),
     GlueTask("qnli", "QNLI", ("question", "sentence"), _NLI2, ("question", "sentence"), "label", _SPLIT_FILES),
@@ -81,15 +84,18 @@ def glue_eval_splits(task:str # a GLUE task name
 GLUE_DIR_ENV = "SNN_ROBERTA_GLUE_DIR"
 HUB_DATASET = "nyu-mll/glue"
 
+# %% ../nbs/10_glue.ipynb #e6c6309f
 def _package_dir() -> Path:
     "The folder of the `snn_roberta` package."
     import snn_roberta
     return Path(snn_roberta.__file__).parent
 
+# %% ../nbs/10_glue.ipynb #87e9614f
 def default_glue_dir():
     "The local GLUE folder: `$SNN_ROBERTA_GLUE_DIR` (an error if it is no folder), else `<repo>/../shared/data/glue`, else None."
     if env := os.environ.get(GLUE_DIR_ENV):   # set on purpose: never fall back to another folder in silence
-        if not Path(env).is_dir(): raise FileNotFoundError(f"{GLUE_DIR_ENV}={env!r} is not a folder; point it at a local GLUE "
+        if not Path(env).is_dir(): raise FileNotFoundError(f"{GLUE_DIR_ENV}={env!r} is not a folder; point it at a "
+                                                           "local GLUE "
                                                            "folder (one folder per task) or unset it")
         return Path(env)
     shared = _package_dir().parents[1]/"shared"/"data"/"glue"
@@ -124,7 +130,8 @@ def _labels(t:GlueTask, values, where=lambda i: f"row {i}") -> list:
         ok = label is not None and (0 <= label <= 5 if t.is_regression else 0 <= label < t.num_labels)
         if not ok:
             valid = "a score in [0, 5]" if t.is_regression else f"{list(t.label_names)} or 0..{t.num_labels - 1}"
-            raise ValueError(f"{where(i)}: {t.name} label {v!r} in column {t.tsv_label!r} is not one of the task's labels ({valid})")
+            raise ValueError(f"{where(i)}: {t.name} label {v!r} in column {t.tsv_label!r} is not one of the task's "
+                             f"labels ({valid})")
         out.append(label)
     return out
 
@@ -153,7 +160,8 @@ def _read_frame(t:GlueTask, path:Path, labelled:bool) -> tuple:
     with open(path, encoding="utf-8-sig") as f: has_header = not t.tsv_columns or f.readline().startswith("index\t")
     if not has_header: _check_fields(t, path, t.tsv_columns)   # an extra tab would shift every field of its row
     try: df = read_glue_tsv(path, () if has_header else t.tsv_columns)
-    except pd.errors.ParserError as e: raise ValueError(f"{path}: not a GLUE {t.name} .tsv file ({' '.join(str(e).split())})") from None
+    except pd.errors.ParserError as e: raise ValueError(f"{path}: not a GLUE {t.name} .tsv file "
+                                                        f"({' '.join(str(e).split())})") from None
     need = [*t.tsv_text, *([t.tsv_label] if labelled else [])]
     if missing := [c for c in need if c not in df]:
         raise ValueError(f"{path}: no column {missing} for GLUE {t.name}: expected a tab-separated header with {need}, "
@@ -166,6 +174,7 @@ def _read_frame(t:GlueTask, path:Path, labelled:bool) -> tuple:
                                         f"every row of GLUE {t.name} needs {need}, tab-separated")
     return df, 1 + has_header
 
+# %% ../nbs/10_glue.ipynb #37d05a38
 def _read_split(t:GlueTask, path:Path, labelled:bool=True) -> Dataset:
     "One split's .tsv file as a `Dataset` in the Hub's format (`labelled`: the file must carry labels)."
     df, first = _read_frame(t, path, labelled)
@@ -212,7 +221,8 @@ def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
     t = get_glue_task(task)
     encode = tokenizer
     if siamese:
-        if len(t.text_keys) != 2: raise ValueError(f"a siamese head compares the two sentences of a pair, and {t.name} has "
+        if len(t.text_keys) != 2: raise ValueError("a siamese head compares the two sentences of a pair, and "
+                                                   f"{t.name} has "
                                                    "one: make the model with pooling 'mean' but without siamese")
         from snn_roberta.models import pack_pairs   # here: the data-only user need not import torch
         encode = lambda *texts, **kwargs: pack_pairs(tokenizer, *texts, **kwargs)
@@ -227,10 +237,12 @@ def preprocess_glue(dataset_dict:DatasetDict, # a GLUE task from `load_glue`
 # %% ../nbs/10_glue.ipynb #ac9358fd
 _METRIC_ONLY = ("mnli_matched", "mnli_mismatched", "ax")
 
+# %% ../nbs/10_glue.ipynb #1e4ae14b
 def glue_metric_path() -> Path:
     "The GLUE metric script shipped with the package."
     return _package_dir()/"metrics"/"glue"/"glue.py"
 
+# %% ../nbs/10_glue.ipynb #52876ac5
 def glue_metric(task:str # a GLUE task name, or 'mnli_matched', 'mnli_mismatched', 'ax'
                ):
     "The `evaluate` metric of a GLUE task, loaded from the script shipped with the package."
@@ -272,3 +284,62 @@ def task_texts(tasks, # GLUE task names whose training sentences to use, e.g. ('
         columns = [train[k] for k in t.text_keys]
         texts += list(columns[0]) if len(columns) == 1 else list(zip(*columns))
     return texts[:max_samples]
+
+# %% ../nbs/10_glue.ipynb #3885d31f
+def _first(dataset, n): return dataset if n is None else dataset.select(range(min(n, len(dataset))))
+
+# %% ../nbs/10_glue.ipynb #427c0c6d
+def load_task_data(task:GlueTask, # the task
+                   data_dir=None, # local GLUE folder; None: as `load_glue` (`$SNN_ROBERTA_GLUE_DIR`, else the Hub)
+                   max_train:int|None=None, # keep the first N training examples
+                   max_eval:int|None=None, # keep the first N examples of each evaluation split
+                   train:bool=False, # keep the training split (to fine-tune)
+                   calibration_examples:int=0, # size of the shuffled "calibration" sample of the training split
+                   seed:int=42, # shuffling seed of the calibration sample
+                  ) -> DatasetDict:
+    "The splits a run needs: train, calibration, evaluation; cut to `max_train`/`max_eval`."
+    raw = load_glue(task.name, data_dir)
+    splits = {}
+    if "train" in raw:
+        train_split = _first(raw["train"], max_train)
+        if train: splits["train"] = train_split
+        if calibration_examples:
+            n = min(calibration_examples, len(train_split))
+            splits["calibration"] = train_split.shuffle(seed=seed).select(range(n))
+    for split in task.eval_splits:
+        if split in raw: splits[split] = _first(raw[split], max_eval)
+    return DatasetDict(splits)
+
+# %% ../nbs/10_glue.ipynb #689faf1a
+def glue_compute_metrics(task:GlueTask # the task whose official metrics to compute
+                        ):
+    "A `compute_metrics` for the `Trainer`: the official GLUE metrics of `task`."
+    def compute(p):
+        logits = p.predictions[0] if isinstance(p.predictions, tuple) else p.predictions
+        return compute_glue_metrics(task.name, logits, p.label_ids)
+    return compute
+
+# %% ../nbs/10_glue.ipynb #0022ce13
+def split_suffix(split:str # an evaluation split, e.g. 'validation_mismatched'
+                ) -> str:
+    "Key suffix for an evaluation split's metrics: `_mm` for MNLI mismatched, else none."
+    return "_mm" if split == "validation_mismatched" else ""
+
+# %% ../nbs/10_glue.ipynb #56ecca39
+def split_file(task, # a GLUE task name or `GlueTask`
+               split:str, # a split name, e.g. 'train'
+               data_dir, # a local GLUE folder
+              ) -> Path|None:
+    "The `.tsv` file of `task`'s `split` in `data_dir`, or None when it is not there."
+    t = get_glue_task(task)
+    try: f = glue_task_dir(t, data_dir)/t.files[split]
+    except FileNotFoundError: return None
+    return f if f.is_file() else None
+
+# %% ../nbs/10_glue.ipynb #290602f8
+def tasks_on_disk(data_dir=None # a local GLUE folder; default: `default_glue_dir()`
+                 ) -> list:
+    "The GLUE tasks with files in the local GLUE folder (none without one)."
+    root = data_dir or default_glue_dir()
+    if root is None: return []
+    return [t.name for t in GLUE_TASKS.values() if any(split_file(t, s, root) for s in t.files)]

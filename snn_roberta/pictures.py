@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['layer_label', 'raster_data', 'plot_spike_raster', 'plot_firing_rates', 'spikes_per_neuron', 'plot_spikes_per_neuron',
-           'membrane_trace', 'plot_membrane', 'plot_neuron_trace', 'plot_accuracy_per_step', 'plot_equivalence']
+           'membrane_trace', 'plot_membrane', 'plot_neuron_trace', 'plot_accuracy_per_step', 'plot_equivalence',
+           'plot_snn_per_step']
 
 # %% ../nbs/09_pictures.ipynb #d9df642f
 import re
@@ -19,6 +20,7 @@ _ROLES = {'attention.self.query_quan': 'query', 'attention.self.key_quan': 'key'
           'attention.output.dense_quan': 'attn out', 'attention.output.dense_quan_after_ln': 'attn out + LN',
           'intermediate.dense_quan': 'FFN ReLU', 'output.dense_quan': 'FFN out', 'output.dense_quan_after_ln': 'FFN out + LN'}
 
+# %% ../nbs/09_pictures.ipynb #fa75fe6f
 def layer_label(name:str # a neuron layer name, as in `SimulationResult.spike_counts`
                ) -> str:
     "A short label for a neuron layer: 'L0 query', 'L1 FFN ReLU', 'classifier.dense'."
@@ -28,6 +30,7 @@ def layer_label(name:str # a neuron layer name, as in `SimulationResult.spike_co
 # %% ../nbs/09_pictures.ipynb #1407936c
 _AXES = {1: ('n',), 2: ('tok', 'n'), 3: ('head', 'tok', 'n')}
 
+# %% ../nbs/09_pictures.ipynb #efe37bc6
 def _recorded(result, layer):
     "The recorded spikes of `layer`, or an error that says how to record them."
     if layer not in result.spikes:
@@ -36,6 +39,7 @@ def _recorded(result, layer):
                        f"(or record=[{layer!r}]). Recorded layers: {known}")
     return result.spikes[layer]
 
+# %% ../nbs/09_pictures.ipynb #068509c1
 def _evenly(idx, k):
     "`k` evenly spaced entries of the 1-D tensor `idx`."
     if len(idx) <= k: return idx
@@ -127,6 +131,7 @@ def spikes_per_neuron(result:SimulationResult, # a simulation run with `record=T
     s = _recorded(result, layer).flatten(1)
     return (s > 0).sum(0), (s < 0).sum(0)
 
+# %% ../nbs/09_pictures.ipynb #b7602dab
 def plot_spikes_per_neuron(result:SimulationResult, # a simulation run with `record=True`
                            layer:str, # a neuron layer name
                            ax=None, # matplotlib axes to draw in
@@ -150,7 +155,8 @@ def membrane_trace(result:SimulationResult, # a simulation run with `record=True
                   ) -> dict:
     "Input current, membrane after reset, spike and running spike count of one neuron, per step, and θ."
     s = _recorded(result, layer)
-    if layer not in result.currents: raise KeyError(f"no recorded currents for {layer!r}; run simulate(..., record=True)")
+    if layer not in result.currents: raise KeyError(f"no recorded currents for {layer!r}; run simulate(..., "
+                                                    "record=True)")
     idx = neuron_index if isinstance(neuron_index, tuple) else torch.unravel_index(torch.tensor(neuron_index), s.shape[1:])
     x, o, theta = result.currents[layer][(slice(None), *idx)].double(), s[(slice(None), *idx)].double(), result.thresholds[layer]
     if torch.is_tensor(theta): theta = theta[int(idx[-1])].item()   # one θ per feature (last axis): this neuron's own
@@ -164,6 +170,7 @@ def _coords(result, layer, i):
     idx = i if isinstance(i, tuple) else [int(v) for v in torch.unravel_index(torch.tensor(i), shape)]
     return '(' + ', '.join(f'{a} {v}' for a, v in zip(_AXES.get(len(shape), ()), idx)) + ')'
 
+# %% ../nbs/09_pictures.ipynb #e099686d
 def plot_membrane(result:SimulationResult, # a simulation run with `record=True`
                   layer:str, # a neuron layer name
                   neuron_index=None, # a flat index, a tuple of indices, or a list of them; None: up to 3 neurons with the most −1 spikes
@@ -274,3 +281,18 @@ def plot_equivalence(report:EquivalenceReport, # from `equivalence_report`
     axes[1].set_xlabel('step'); axes[1].grid(axis='x', alpha=0.3)
     axes[1].set_title(f'Step at which each layer settled (error < {tol:g})', fontsize=10)
     return axes
+
+# %% ../nbs/09_pictures.ipynb #542c616f
+def plot_snn_per_step(metrics, # evaluation metrics with `eval_snn_*_per_step`, `eval_qann_*` and `eval_floor_*` keys
+                      path=None, # save the figure here (PNG)
+                      title="", # figure title, e.g. the task
+                     ):
+    "Plot the SNN's accuracy (STS-B: Pearson) and agreement after each time step, the QANN's level and the floor as lines."
+    key = next(k for k in metrics if k.startswith("eval_snn_") and k.endswith("_per_step") and "agreement" not in k)
+    name = key[len("eval_snn_"):-len("_per_step")]
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+    plot_accuracy_per_step(metrics[key], qann_acc=metrics.get(f"eval_qann_{name}"), floor=metrics.get(f"eval_floor_{name}"),
+                           agreement_per_step=metrics.get("eval_snn_agreement_per_step"), ax=ax, metric=name)
+    ax.set_title(title)
+    if path is not None: fig.savefig(path, dpi=110)
+    return fig

@@ -9,6 +9,7 @@ __all__ = ['STAGES', 'PLAY_SIGNS', 'figure_output', 'show_figure', 'stage_html',
 # %% ../nbs/12_widgets.ipynb #14f26736
 import base64, io, math
 from contextlib import contextmanager
+from fastcore.basics import patch
 import torch
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -16,7 +17,8 @@ from .quantizer import integer_range
 from .neuron import STBIFNeuron, neuron_trace
 from .simulate import SimulationResult
 from .pictures import plot_spike_raster, plot_accuracy_per_step, layer_label, plot_neuron_trace
-from .evaluate import EvalProgress, EvaluationCallback
+from .evaluate import EvalProgress, EvaluationCallback, tracked
+from .measure import energy_note
 
 # %% ../nbs/12_widgets.ipynb #111be944
 def figure_output(fig:Figure, # a matplotlib figure
@@ -28,6 +30,7 @@ def figure_output(fig:Figure, # a matplotlib figure
     return {'output_type': 'display_data', 'metadata': {},
             'data': {'image/png': base64.b64encode(buf.getvalue()).decode(), 'text/plain': f'<{fig!r}>'}}
 
+# %% ../nbs/12_widgets.ipynb #2801dc36
 def show_figure(out:widgets.Output, # the widget to draw in
                 fig:Figure, # the figure to show, replacing what `out` showed
                ):
@@ -37,10 +40,12 @@ def show_figure(out:widgets.Output, # the widget to draw in
 # %% ../nbs/12_widgets.ipynb #60f04956
 STAGES = ('quantize', 'calibrate', 'convert', 'simulate')
 
+# %% ../nbs/12_widgets.ipynb #2aea0070
 def stage_html(stage:str|None # the stage running now; None: not started, 'done': all finished
               ) -> str:
     "The stage indicator: ✓ for finished stages, ● for the current one, ○ for those to come."
-    if stage not in (*STAGES, 'done', None): raise ValueError(f"unknown stage {stage!r}: use one of {STAGES}, or 'done'")
+    if stage not in (*STAGES, 'done', None): raise ValueError(f"unknown stage {stage!r}: use one of {STAGES}, or "
+                                                              "'done'")
     now = len(STAGES) if stage == 'done' else -1 if stage is None else STAGES.index(stage)
     pill = lambda i, s: (f'<span style="color:#2a7">✓ {s}</span>' if i < now else
                          f'<b style="color:#fff;background:#36c;padding:1px 6px;border-radius:8px">● {s}</b>' if i == now else
@@ -77,7 +82,8 @@ class ConversionDashboard(EvaluationCallback):
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
 
 # %% ../nbs/12_widgets.ipynb #439eef79
-def _set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
+@patch
+def set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
               total:int=1, # units of work in this stage, for the progress bar
               text:str=''): # status line
     "Show `stage` as the current one, with an empty progress bar of `total` units."
@@ -87,7 +93,9 @@ def _set_stage(self:ConversionDashboard, stage:str, # one of `STAGES`, or 'done'
     self.progress.value = self.progress.max if stage == 'done' else 0
     self.status.value = text
 
-def _update_progress(self:ConversionDashboard, value:int, # units done
+# %% ../nbs/12_widgets.ipynb #131d9766
+@patch
+def update_progress(self:ConversionDashboard, value:int, # units done
                     total:int|None=None, # new total, if it changed
                     text:str|None=None): # new status line
     "Move the progress bar."
@@ -95,19 +103,29 @@ def _update_progress(self:ConversionDashboard, value:int, # units done
     self.progress.value = min(value, self.progress.max)
     if text is not None: self.status.value = text
 
-def _track(self:ConversionDashboard, items, # any iterable
+# %% ../nbs/12_widgets.ipynb #5fa1cf80
+@patch
+def track(self:ConversionDashboard, items, # any iterable
           stage:str, # the stage these items belong to
           total:int|None=None): # number of items, if `len(items)` does not say
-    "Yield from `items` while the progress bar counts them."
-    total = total if total is not None else len(items) if hasattr(items, '__len__') else 1
-    self.set_stage(stage, total)
-    for i, item in enumerate(items):
-        yield item
-        self.update_progress(i + 1, max(total, i + 1), f'{stage}: {i + 1}/{total}')
+    "Yield from `items` while the progress bar counts them (`evaluate.tracked` with this dashboard as the view)."
+    yield from tracked(items, stage, [self], total)
 
-ConversionDashboard.set_stage, ConversionDashboard.update_progress, ConversionDashboard.track = _set_stage, _update_progress, _track
+# %% ../nbs/12_widgets.ipynb #c97f0a30
+@patch
+def on_stage_begin(self:ConversionDashboard, stage:str, total:int|None=None, text:str=''):
+    "A stage of the progress protocol begins: shown as the current one (if it is one of `STAGES`), its bar empty."
+    if stage in STAGES: self.set_stage(stage, total or 1, text)
+    else: self.progress.description, self.progress.max, self.progress.value, self.status.value = stage, total or 1, 0, text
+
+# %% ../nbs/12_widgets.ipynb #feab2710
+@patch
+def on_stage_step(self:ConversionDashboard, stage:str, done:int, total:int|None=None):
+    "Move the bar."
+    self.update_progress(done, max(total or done, done), f'{stage}: {done}/{total or "?"}')
 
 # %% ../nbs/12_widgets.ipynb #9c345c7d
+@patch
 @contextmanager
 def _hold(self:ConversionDashboard):
     "Change several controls, then redraw once."
@@ -116,7 +134,9 @@ def _hold(self:ConversionDashboard):
     finally: self._holding = False
     self.draw_raster()
 
-def _draw_raster(self:ConversionDashboard):
+# %% ../nbs/12_widgets.ipynb #c1953fcf
+@patch
+def draw_raster(self:ConversionDashboard):
     "Draw the selected layer's raster up to the selected step."
     if self.result is None or not self.layer.value: return
     token = self.token if self.result.spikes[self.layer.value].ndim >= 3 else None   # [T, tok, n] or [T, head, tok, n]
@@ -125,10 +145,9 @@ def _draw_raster(self:ConversionDashboard):
     show_figure(self.raster_out, fig)
     self.raster_fig, self.drawn = fig, {'layer': self.layer.value, 'steps': self.step.value}
 
-ConversionDashboard._hold, ConversionDashboard.draw_raster = _hold, _draw_raster
-
 # %% ../nbs/12_widgets.ipynb #9472fdf7
-def _show_result(self:ConversionDashboard, result:SimulationResult, # a simulation run with `record=True`
+@patch
+def show_result(self:ConversionDashboard, result:SimulationResult, # a simulation run with `record=True`
                 layer:str|None=None, # layer to select (default: keep the selection, else the first FFN ReLU layer)
                 steps:int|None=None): # step to put the slider on (default: the last)
     "Show the spikes of `result`: layers in the selector, its time steps on the slider."
@@ -144,30 +163,28 @@ def _show_result(self:ConversionDashboard, result:SimulationResult, # a simulati
         self.step.max = result.total_steps
         self.step.value = steps or result.total_steps
 
-ConversionDashboard.show_result = _show_result
-
 # %% ../nbs/12_widgets.ipynb #03d00525
-def _show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()`, or metrics with snn_/ann_ keys
+@patch
+def show_ops(self:ConversionDashboard, summary:dict, # `OpsReport.summary()` (an evaluation's `EvalProgress.cost`)
+             preset:str='45nm-fp32', # the energy preset the µJ figures used (`measure.ENERGY_PRESETS`)
             ):
     "Show per-example operation counts and energy of the SNN next to the float network's."
-    get = lambda k: summary.get(k, summary.get(f'snn_{k}'))
-    rows = [('SNN accumulates (AC)', f"{get('snn_ac'):,.0f}"), ('SNN multiply-accumulates (MAC)', f"{get('snn_mac'):,.0f}"),
-            ('float network MAC', f"{get('ann_mac'):,.0f}"), ('firing rate (spikes / neuron / step)', f"{get('firing_rate'):.3f}"),
-            ('SNN energy', f"{get('snn_energy_uj'):.2f} µJ"), ('float network energy', f"{get('ann_energy_uj'):.2f} µJ")]
-    note = ("Arithmetic energy only (45 nm fp32: an AC 0.9 pJ, a MAC 4.6 pJ; memory traffic not counted). An AC is 5× "
-            "cheaper than a MAC, so the SNN saves energy only where its neurons spike fewer than ~5 times per value.")
-    self.ops.value = ('<b>per example</b><table>' + ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>'
-                                                         for k, v in rows) + f'</table><small>{note}</small>')
-
-ConversionDashboard.show_ops = _show_ops
+    s = summary
+    rows = [('SNN accumulates (AC)', f"{s['snn_ac']:,.0f}"), ('SNN multiply-accumulates (MAC)', f"{s['snn_mac']:,.0f}"),
+            ('float network MAC', f"{s['ann_mac']:,.0f}"),
+            ('firing rate (spikes / neuron / step)', f"{s['firing_rate']:.3f}"),
+            ('SNN energy', f"{s['snn_energy_uj']:.2f} µJ"), ('float network energy', f"{s['ann_energy_uj']:.2f} µJ")]
+    table = ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v}</td></tr>' for k, v in rows)
+    self.ops.value = f'<b>per example</b><table>{table}</table><small>{energy_note(preset)}</small>'
 
 # %% ../nbs/12_widgets.ipynb #e4fbdb7e
-def _draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `metric`) after each step
-                agreement_per_step=None, # [T] agreement with the QANN after each step
-                metric:str='accuracy', # what the curve scores: 'accuracy' or 'pearson'
-                title:str='', # figure title
-                qann_score:float|None=None, # the reference QANN's score on the same examples (`EvalProgress.qann_score`)
-                reference:str|None=None): # its name, float type included (`EvalProgress.reference`)
+@patch
+def draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `metric`) after each step
+               agreement_per_step=None, # [T] agreement with the QANN after each step
+               metric:str='accuracy', # what the curve scores: 'accuracy' or 'pearson'
+               title:str='', # figure title
+               qann_score:float|None=None, # the reference QANN's score on the same examples (`EvalProgress.qann_score`)
+               reference:str|None=None): # its name, float type included (`EvalProgress.reference`)
     "Redraw the score-per-step curve; a `qann_score` from the evaluation replaces the QANN line's level and name."
     self.curve = torch.as_tensor(score_per_step, dtype=torch.float64)
     self.agree_curve = None if agreement_per_step is None else torch.as_tensor(agreement_per_step, dtype=torch.float64)
@@ -179,14 +196,15 @@ def _draw_curve(self:ConversionDashboard, score_per_step, # [T] accuracy (or `me
     show_figure(self.curve_out, fig)
     self.curve_fig = fig
 
-ConversionDashboard.draw_curve = _draw_curve
-
 # %% ../nbs/12_widgets.ipynb #365f7b79
-def _on_start(self:ConversionDashboard, progress:EvalProgress):
+@patch
+def on_start(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls = self.batches_done = 0
     self.set_stage('simulate', progress.batches or 1, 'simulating the first batch')
 
-def _on_chunk(self:ConversionDashboard, progress:EvalProgress):
+# %% ../nbs/12_widgets.ipynb #e8615a33
+@patch
+def on_chunk(self:ConversionDashboard, progress:EvalProgress):
     self.chunk_calls += 1
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, progress.metric,
                     f'SNN {progress.metric} after each time step ({progress.examples} examples so far)',
@@ -194,25 +212,28 @@ def _on_chunk(self:ConversionDashboard, progress:EvalProgress):
     if progress.result is not None and progress.result.spikes: self.show_result(progress.result)
     self.status.value = f'batch {progress.batch + 1}: step {progress.result.total_steps}'
 
-def _on_batch(self:ConversionDashboard, progress:EvalProgress):
+# %% ../nbs/12_widgets.ipynb #874f3345
+@patch
+def on_batch(self:ConversionDashboard, progress:EvalProgress):
     self.batches_done = progress.batch
     self.update_progress(progress.batch, text=f'{progress.batch} batches, {progress.examples} examples')
 
-def _on_end(self:ConversionDashboard, progress:EvalProgress):
+# %% ../nbs/12_widgets.ipynb #291662e2
+@patch
+def on_end(self:ConversionDashboard, progress:EvalProgress):
     m, metric = progress.metrics, progress.metric
     self.draw_curve(progress.score_per_step, progress.agreement_per_step, metric,
                     f'SNN {metric} after each time step ({m["samples"]} examples)', progress.qann_score, progress.reference)
-    if 'snn_energy_uj' in m: self.show_ops(m)
-    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} ({self.qann_label} {m['qann_' + metric]:.3f}), "
-                                f"agreement {m['snn_agreement']:.3f}, quiet after {m['snn_mean_steps']:.1f} steps on average, "
+    if progress.cost: self.show_ops(progress.cost)
+    self.set_stage('done', text=f"{m['samples']} examples: {metric} {m[metric]:.3f} "
+                                f"({self.qann_label} {m['qann_' + metric]:.3f}), agreement {m['snn_agreement']:.3f}, "
+                                f"quiet after {m['snn_mean_steps']:.1f} steps on average, "
                                 f"decided after {m['snn_mean_decision_step']:.1f}")
-
-ConversionDashboard.on_start, ConversionDashboard.on_chunk = _on_start, _on_chunk
-ConversionDashboard.on_batch, ConversionDashboard.on_end = _on_batch, _on_end
 
 # %% ../nbs/12_widgets.ipynb #w12np002
 PLAY_SIGNS = ('+', '−', '+ then −')
 
+# %% ../nbs/12_widgets.ipynb #0e466f46
 def playground_input(size:float, # the summed input X (its magnitude)
                      sign:str='+', # '+', '−', or '+ then −': 1.5·X in the first half, −0.5·X in the second
                      steps:int=4, # time steps the input arrives in (at least 2)
@@ -259,7 +280,8 @@ class NeuronPlayground:
         plot_neuron_trace(self.rows, theta, self.quantized, axes=self.fig.subplots(2, 1, sharex=True, height_ratios=[3, 2]))
         show_figure(self.out, self.fig)
         self.summary.value = (f"X = {sum(xs):.2f}, X/θ = {sum(xs) / theta:.2f}: quantized value {self.quantized} "
-                              f"(range [{neg_min}, {pos_max}]); the count ends on {counts[-1]:g} at step {self.reached}, "
+                              f"(range [{neg_min}, {pos_max}]); the count ends on {counts[-1]:g} at step "
+                              f"{self.reached}, "
                               f"so the neuron's output is {counts[-1]:g}·θ = {counts[-1] * theta:.2f}")
 
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)

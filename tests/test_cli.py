@@ -186,7 +186,7 @@ def test_bad_input(tiny, tmp_path):
 def test_make_model_in_a_log(tmp_path):
     "`snn-make-model --kind minilm-relu` with a short distillation, its output going to a log: a model folder, no bars."
     out = tmp_path/"minilm"
-    make = [sys.executable, "-c", "from snn_roberta.run_glue import make_model_main; make_model_main()"]
+    make = [sys.executable, "-c", "from snn_roberta.make_model_cli import make_model_main; make_model_main()"]
     stdout, err = run_ok(["--kind", "minilm-relu", "--output_dir", out, "--distill_tasks", "mrpc", "--max_distill_samples", "8",
                           "--distill_batch_size", "4"], make)
     assert f"saved minilm-relu to {out}" in stdout and (out/"config.json").exists() and (out/"distillation.json").exists()
@@ -201,7 +201,7 @@ def test_examples_config_is_the_default():
 def test_every_task_on_disk(tiny, tmp_path):
     "`snn-finetune-all` over every task on disk: train, evaluate, convert and simulate each; skip QNLI (no training split);"
     " one summary table with every task's metric, floor and the SNN's agreement with its QANN."
-    command = [sys.executable, "-c", "from snn_roberta.run_glue import finetune_all_main; finetune_all_main()"]
+    command = [sys.executable, "-c", "from snn_roberta.finetune_all import finetune_all_main; finetune_all_main()"]
     out, err = run_ok(["--model_name_or_path", tiny, "--transform_config", CONFIG, "--do_train", "--do_eval", "--convert_to_snn",
                        "--max_train_samples", "32", "--max_eval_samples", "12", "--num_train_epochs", "1", "--seed", "42",
                        "--per_device_train_batch_size", "16", "--max_seq_length", "64", "--ignore_mismatched_sizes",
@@ -220,3 +220,11 @@ def test_every_task_on_disk(tiny, tmp_path):
     assert rows["stsb"]["max_score_diff"] < 1e-9 and "eval_snn_pearson_per_step" in read_results(tmp_path/"stsb_snn")
     table = (tmp_path/"summary.md").read_text()
     assert "| stsb | ok | pearson |" in table and "| qnli | skipped: no training split" in table, table
+
+
+def test_moved_names_import_from_run_glue():
+    "What moved out of run_glue (two commands, the checks) still imports from it: examples/finetune_base.sh uses one."
+    from snn_roberta import cli_checks, finetune_all, make_model_cli, run_glue
+    assert run_glue.finetune_all_main is finetune_all.finetune_all_main
+    assert run_glue.make_model_main is make_model_cli.make_model_main and run_glue.check_count is cli_checks.check_count
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"): run_glue.nothing
