@@ -24,12 +24,12 @@ API = {  # stage module -> the names it offers at the front door
     'convert': ('convert_to_snn', 'save_snn', 'load_snn'),
     'simulate': ('simulate', 'SimulationResult', 'equivalence_report', 'firing_rates', 'score_per_step',
                  'agreement_per_step', 'decision_steps'),
-    'measure': ('synaptic_ops', 'OpsProbe', 'ops_report', 'energy', 'ENERGY_PRESETS'),
+    'measure': ('synaptic_ops', 'OpsProbe', 'ops_report', 'energy', 'ENERGY_PRESETS', 'energy_note'),
     'pictures': ('plot_spike_raster', 'plot_firing_rates', 'plot_spikes_per_neuron', 'plot_membrane',
                  'plot_accuracy_per_step', 'plot_equivalence', 'plot_neuron_trace'),
     'glue': ('load_glue', 'preprocess_glue', 'compute_glue_metrics', 'glue_floor', 'get_glue_task', 'default_glue_dir',
              'task_texts'),
-    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvaluationCallback', 'EvalProgress', 'ProgressBar'),
+    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvaluationCallback', 'EvalProgress', 'ProgressBar', 'running_stage'),
     'widgets': ('ConversionDashboard', 'NeuronPlayground'),
 }
 WHERE = {name: module for module, names in API.items() for name in names}

@@ -18,12 +18,12 @@ from .simulate import SimulationResult, EquivalenceReport, firing_rates
 _ROLES = {'attention.self.query_quan': 'query', 'attention.self.key_quan': 'key', 'attention.self.value_quan': 'value',
           'attention.self.attn_quan': 'attn probs', 'attention.self.context_quan': 'context',
           'attention.output.dense_quan': 'attn out', 'attention.output.dense_quan_after_ln': 'attn out + LN',
-          'intermediate.dense_quan': 'FFN ReLU', 'output.dense_quan': 'FFN out', 'output.dense_quan_after_ln': 'FFN out + LN'}
+          'intermediate.dense_quan': 'FFN hidden', 'output.dense_quan': 'FFN out', 'output.dense_quan_after_ln': 'FFN out + LN'}
 
 # %% ../nbs/09_pictures.ipynb #fa75fe6f
 def layer_label(name:str # a neuron layer name, as in `SimulationResult.spike_counts`
                ) -> str:
-    "A short label for a neuron layer: 'L0 query', 'L1 FFN ReLU', 'classifier.dense'."
+    "A short label for a neuron layer: 'L0 query', 'L1 FFN hidden', 'classifier.dense'."
     if m := re.search(r'encoder\.layer\.(\d+)\.(.+)$', name): return f"L{m.group(1)} {_ROLES.get(m.group(2), m.group(2))}"
     return re.sub(r'^(roberta|bert)\.', '', name).removesuffix('_quan')
 

@@ -148,7 +148,7 @@ def draw_raster(self:ConversionDashboard):
 # %% ../nbs/12_widgets.ipynb #9472fdf7
 @patch
 def show_result(self:ConversionDashboard, result:SimulationResult, # a simulation run with `record=True`
-                layer:str|None=None, # layer to select (default: keep the selection, else the first FFN ReLU layer)
+                layer:str|None=None, # layer to select (default: keep the selection, else the first FFN hidden layer, after its activation)
                 steps:int|None=None): # step to put the slider on (default: the last)
     "Show the spikes of `result`: layers in the selector, its time steps on the slider."
     names = list(result.spikes)
