@@ -26,6 +26,23 @@ CELLS = [
     "print('finished: agreement', m['snn_agreement'])",
 ]
 
+# The MRPC tutorial's dashboard, on a tiny stand-in for its model: a siamese GELU BERT (two sentences side by side, each
+# padded on its own), the per-channel config with graded spikes, the conversion announced through `running_stage`
+MRPC_CELLS = [
+    "import torch\nimport snn_roberta as snn",
+    "torch.manual_seed(0); torch.set_num_threads(1)\n"
+    "ids = torch.randint(5, 2000, (24, 16)); mask = torch.ones_like(ids); mask[12:, 6:8] = 0; mask[12:, 14:] = 0\n"
+    "labels = torch.randint(0, 2, (24,))\n"
+    "model = snn.with_pooling(snn.tiny_bert(hidden_act='gelu', num_hidden_layers=4), 'mean', siamese=True)\n"
+    "config = snn.with_speed(snn.BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=2, bias_steps=1)\n"
+    "qann = snn.calibrate(snn.quantize(model, config), [(ids, mask)], progress=False).double()\n"
+    "dash = snn.ConversionDashboard(float_acc=0.5, floor=0.5, token=1)\ndash",
+    "with snn.running_stage('convert', [dash], text='the QANN, in float64'):\n    spiking = snn.convert_to_snn(qann)\n"
+    "batches = [{'input_ids': ids[i:i + 4], 'attention_mask': mask[i:i + 4], 'labels': labels[i:i + 4]} for i in range(0, 24, 4)]\n"
+    "m = snn.evaluate_snn(spiking, qann, batches, callbacks=[dash], record_first=True, chunk_steps=2)\n"
+    "print('finished: agreement', m['snn_agreement'])",
+]
+
 
 def _free_port():
     with socket.socket() as s:
@@ -67,11 +84,13 @@ def _images(page):
     return page.locator(".jupyter-widgets img").evaluate_all("els => els.map(e => e.src)")
 
 
-def test_dashboard_lives_in_jupyterlab(tmp_path):
+@pytest.mark.parametrize("cells", [CELLS, MRPC_CELLS], ids=["tiny_roberta", "mrpc_tutorial_siamese_gelu"])
+def test_dashboard_lives_in_jupyterlab(tmp_path, cells):
     from playwright.sync_api import sync_playwright
     shots = Path(os.environ.get("SNN_SCREENSHOT_DIR") or tmp_path/"screenshots"); shots.mkdir(parents=True, exist_ok=True)
+    tag = "mrpc" if cells is MRPC_CELLS else "tiny"
     root = tmp_path/"root"; root.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root/"live.ipynb")
     with jupyterlab(root, tmp_path) as lab, sync_playwright() as p:
@@ -90,7 +109,7 @@ def test_dashboard_lives_in_jupyterlab(tmp_path):
             done = '.jp-OutputArea-output:has-text("finished: agreement")'   # the last cell's output (not its source)
             while not page.locator(done).count() and len(reads) < 600:
                 reads.append(_images(page)); time.sleep(0.25)
-            page.screenshot(path=str(shots/"jupyterlab_running.png"), full_page=True)
+            page.screenshot(path=str(shots/f"jupyterlab_running_{tag}.png"), full_page=True)
             page.wait_for_selector('.jp-OutputArea-output:has-text("finished: agreement 1.0")', timeout=180_000)
             curves = [r[-1] for r in reads if r]
             assert len(set(curves)) >= 2, "the curve did not change while the simulation ran"
@@ -108,5 +127,5 @@ def test_dashboard_lives_in_jupyterlab(tmp_path):
             select.select_option(index=1)
             page.wait_for_function("src => document.querySelector('.jupyter-widgets img').src !== src", arg=moved, timeout=60_000)
             assert select.evaluate("s => s.value") != first                 # another layer chosen, and the raster redrawn
-            page.screenshot(path=str(shots/"jupyterlab_done.png"), full_page=True)
+            page.screenshot(path=str(shots/f"jupyterlab_done_{tag}.png"), full_page=True)
         finally: browser.close()
