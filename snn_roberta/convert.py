@@ -116,6 +116,9 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
         for n in names: snn.set_submodule(n, SpikingRobertaSelfAttention(snn.get_submodule(n), cfg.snn_attn[p].get('level', DEFAULT_LEVEL),
                                                                 cfg.snn_attn[p].get('bias_steps'), cfg.snn_attn[p].get('max_spikes_per_step', 1)))
     _swap_by_type(snn, cfg.snn_fc)
+    like = next(snn.parameters())   # every spiking module computes in the QANN's float type, whatever it is handed
+    for m in snn.modules():
+        if isinstance(m, SpikingModule): m.precision = torch.zeros((), dtype=like.dtype, device=like.device)
     left = leftover_modules(snn)
     if left: raise ValueError(f"these modules have no spiking form, so the SNN would not be equivalent: {left}; "
                               "add the named entries to the transform config")
