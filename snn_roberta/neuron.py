@@ -182,12 +182,22 @@ STBIFNeuron.init_state, STBIFNeuron._load_from_state_dict = _init_state, _load_n
 def _small_int(lo, hi): return torch.int8 if -128 <= lo and hi <= 127 else torch.int32
 
 def neuron_output(spikes, # `[T, ...]` signed spike sizes o_t of a call
+                  moved, # `[T, ...]` the spike count after each step, relative to `spike_count`
                   spike_count, # S before the call
                   threshold, # θ
                  ):
     "What a neuron sends per step: o_t·θ when θ is float64, else the exact change of its output S_t·θ, in the carrier."
     if threshold.dtype == CARRIER: return torch.mul(spikes, threshold)
-    return changes(running_sum(spikes.to(threshold.dtype), spike_count).mul_(threshold), spike_count * threshold)
+    if 16 * int(spikes.count_nonzero()) > spikes.numel():                            # many spikes: every step's S·θ
+        levels = (spike_count + moved.to(threshold.dtype)).mul_(threshold)
+        return changes(levels, spike_count * threshold)
+    out = torch.zeros(spikes.shape, dtype=CARRIER, device=spikes.device)
+    where = spikes.nonzero(as_tuple=True)             # few spikes: only where one fired does S·θ change
+    after = spike_count[where[1:]] + moved[where].to(threshold.dtype)
+    before = after - spikes[where].to(threshold.dtype)
+    theta = threshold if threshold.ndim == 0 else threshold[where[-1]]
+    out[where] = (after * theta).to(CARRIER) - (before * theta).to(CARRIER)
+    return out
 
 def _multi_step(self:STBIFNeuron, x_seq):
     "Run `[T, ...]` inputs through the neuron; returns what it sends each step, `o_t·θ` (`|o_t| <= m`), in the carrier."
@@ -201,16 +211,18 @@ def _multi_step(self:STBIFNeuron, x_seq):
     charged = running_sum(x_seq.to(CARRIER), self.charge)                               # charge, exact in the carrier
     # the quantizer's integer of every charge, relative to S0: floor(clamp(Q_t/θ, Qn, Qp) + 1/2) - S0
     target = torch.div(charged.to(theta.dtype), theta).clamp_(self.neg_min, self.pos_max).add_(0.5).floor_().sub_(S0)
-    target, moved = target.to(itype), torch.zeros_like(S0, dtype=itype)
-    spikes = torch.empty_like(target)
+    target = target.to(itype)
+    spikes, moved = torch.empty_like(target), torch.empty_like(target)
     for t in range(len(x_seq)):                                                         # fire
-        if m == 1: torch.sign(target[t] - moved, out=spikes[t])
-        else: torch.clamp(target[t] - moved, -m, m, out=spikes[t])                       # graded: up to m at once
-        moved += spikes[t]
-    self.settled = bool(torch.equal(target[-1], moved))                                 # no spike pending after this call
-    self.charge, self.spike_count = charged[-1].clone(), S0 + moved.to(theta.dtype)     # reset: S moves, V = θ/2 + Q - Sθ
+        gap = target[t] - (moved[t - 1] if t else 0)
+        if m == 1: torch.sign(gap, out=spikes[t])
+        else: torch.clamp(gap, -m, m, out=spikes[t])                                     # graded: up to m at once
+        if t: torch.add(moved[t - 1], spikes[t], out=moved[t])                          # the count after step t
+        else: moved[0].copy_(spikes[0])
+    self.settled = bool(torch.equal(target[-1], moved[-1]))                             # no spike pending after this call
+    self.charge, self.spike_count = charged[-1].clone(), S0 + moved[-1].to(theta.dtype)  # reset: S moves, V = θ/2 + Q - Sθ
     self.last_spikes, self.t = spikes, self.t + len(x_seq)
-    return neuron_output(spikes, S0, theta)
+    return neuron_output(spikes, moved, S0, theta)
 
 STBIFNeuron.multi_step = _multi_step
 

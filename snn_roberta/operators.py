@@ -146,16 +146,14 @@ class UnfoldBiasLinear(SpikingModule):
     def multi_step(self, x_seq):
         check_time_first(x_seq)
         T, x = len(x_seq), x_seq.to(CARRIER).reshape(len(x_seq), -1, self.in_features)   # [T, R, in]: R rows a step
-        if self.accumulated is None: self.accumulated = torch.zeros_like(x[0])
-        settled = self.bias is None or self.t >= self.bias_steps                          # the bias no longer moves
-        if self.emitted is not None and settled and not x.any():     # quiet: nothing moves, nothing to compute
-            self.t += T
-            return x.new_zeros(*x_seq.shape[:-1], self.out_features)
-        X = running_sum(x, self.accumulated)
-        before = self.emitted if self.emitted is not None else x.new_zeros(x.shape[1], self.out_features, dtype=self.weight.dtype)
-        Y = self.outputs(X, x.any(-1), before)
-        self.accumulated, self.emitted, self.t = X[-1].clone(), Y[-1].clone(), self.t + T
-        return changes(Y, before).view(*x_seq.shape[:-1], self.out_features)
+        if self.accumulated is None:
+            self.accumulated = torch.zeros_like(x[0])
+            self.emitted = x.new_zeros(x.shape[1], self.out_features, dtype=self.weight.dtype)   # Y_{-1} = 0
+        out = x.new_zeros(T, x.shape[1], self.out_features)
+        if (self.bias is None or self.t >= self.bias_steps) and not x.any(): self.t += T   # quiet: nothing to compute
+        else:
+            for t in range(T): self.step(x[t], out[t])
+        return out.view(*x_seq.shape[:-1], self.out_features)
 
     def extra_repr(self):
         B = f", bias_steps={self.bias_steps}" if self.bias_steps != self.level else ""
@@ -170,22 +168,23 @@ def _gemm_rows(rows, weight, bias):
     if n >= SMALL_PRODUCT: return F.linear(rows, weight, bias)
     return F.linear(torch.cat([rows, rows.new_zeros(SMALL_PRODUCT - n, rows.shape[1])]), weight, bias)[:n]
 
-def _outputs(self:UnfoldBiasLinear, X, moved, before):
-    "`Y_t = W X_t + b_t` for the `[T, R, in]` summed inputs `X`, recomputed only where the input (`moved`) or the bias moved."
-    T, R = moved.shape
-    dtype, Y = self.weight.dtype, X.new_empty(T, R, self.out_features, dtype=self.weight.dtype)
-    steps = [self.t + t for t in range(T)]
-    partial = [g + 1 < self.bias_steps and self.bias is not None for g in steps]        # bias still partly out
-    redo = moved.clone()
-    for t, g in enumerate(steps):
-        if self.bias is not None and g < self.bias_steps: redo[t] = True                  # the bias moved: every row
-        if partial[t] or (R < SMALL_PRODUCT and redo[t].any()):                          # whole step, as one call
-            Y[t], redo[t] = F.linear(X[t].to(dtype), self.weight, self.released_bias(g)), True
-            partial[t] = True
-    ts, rs = (redo & ~torch.tensor(partial, device=X.device)[:, None]).nonzero(as_tuple=True)
-    if len(ts): Y[ts, rs] = _gemm_rows(X[ts, rs].to(dtype), self.weight, self.bias)       # the moved rows, whole bias
-    for t in range(T):                                                                   # the others keep their output
-        if not partial[t]: Y[t] = torch.where(redo[t, :, None], Y[t], Y[t - 1] if t else before)
-    return Y
+def _step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
+          out, # `[R, out]` where to write this step's change of Y
+         ):
+    "One step: add `x` into X, recompute `Y = W X + b_t` where X or the bias moved, write the change of Y into `out`."
+    dtype, R = self.weight.dtype, len(x)
+    bias_moves = self.bias is not None and self.t < self.bias_steps
+    rows = None if bias_moves else x.any(-1).nonzero()[:, 0]
+    if rows is None or (len(rows) and (R < SMALL_PRODUCT or 2 * len(rows) > R)):     # the whole step, as one call
+        self.accumulated += x
+        Y = F.linear(self.accumulated.to(dtype), self.weight, self.released_bias(self.t))
+        torch.sub(Y.to(CARRIER), self.emitted.to(CARRIER), out=out)
+        self.emitted = Y
+    elif len(rows):                                                                   # only the rows that moved
+        X = self.accumulated.index_add_(0, rows, x[rows])[rows]
+        Y = _gemm_rows(X.to(dtype), self.weight, self.bias)
+        out[rows] = Y.to(CARRIER) - self.emitted[rows].to(CARRIER)
+        self.emitted[rows] = Y
+    self.t += 1
 
-UnfoldBiasLinear.outputs = _outputs
+UnfoldBiasLinear.step = _step
