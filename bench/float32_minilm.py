@@ -52,6 +52,7 @@ def main(args):
             unequal += int((r.logits != ql).any(-1).sum())
             agree += int((r.predictions == ql.argmax(-1)).sum()); n += len(ql); steps += r.steps.tolist()
             assert r.converged.all()
+            if args.verbose: print(f"  {str(dtype)[6:]} {n}: agree {agree}, not bit-equal {unequal}, worst {worst:.2e}", flush=True)
         print(f"{str(dtype)[6:]}: {n} {task.folder} dev examples, "
               f"agreement {agree / n:.4f}, not bit-equal {unequal}, max rel logit diff {worst:.2e}, "
               f"mean steps {sum(steps) / len(steps):.2f}, simulate CPU {sim_cpu:.1f} s ({sim_cpu / n:.3f} s/example), "
@@ -61,5 +62,6 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--task', default='sst2'); p.add_argument('--examples', type=int, default=64)
     p.add_argument('--f64_examples', type=int, default=64, help='examples simulated in float64 too (for time and exactness)')
+    p.add_argument('--verbose', action='store_true', help='print running figures after every batch')
     p.add_argument('--batch_size', type=int, default=32); p.add_argument('--calib_batches', type=int, default=4)
     main(p.parse_args())
