@@ -89,7 +89,10 @@ def changes(y_seq, # `[T, ...]` a module's outputs at each step, in its precisio
             before, # its output before step 0 (`Y_{-1}`)
            ):
     "`Y_t - Y_{t-1}` for every step, computed in the carrier (float64), where it is exact for float32 values."
-    return torch.diff(y_seq.to(CARRIER), dim=0, prepend=before.to(CARRIER)[None])
+    out = y_seq.to(CARRIER, copy=True)
+    for t in range(len(out) - 1, 0, -1): out[t].sub_(out[t - 1])   # in place, last step first
+    out[0].sub_(before.to(CARRIER))
+    return out
 
 # %% ../nbs/01_neuron.ipynb #a1c0e5d1
 def check_max_spikes(m, where:str='max_spikes_per_step'):
