@@ -205,7 +205,7 @@ def _step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
     if rows is None or (len(rows) and (small or 2 * len(rows) > R)):                  # the whole step, as one call
         self.accumulated += x
         Y = F.linear(self.accumulated.to(dtype), self.weight, self.released_bias(self.t))
-        torch.sub(Y.to(CARRIER), self.emitted.to(CARRIER), out=out)
+        out.copy_(Y.to(CARRIER) - self.emitted.to(CARRIER))
         self.emitted = Y
     elif len(rows):                                                                   # only the rows that moved
         X = self.accumulated.index_add_(0, rows, x[rows])[rows]
