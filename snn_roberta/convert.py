@@ -13,9 +13,9 @@ import torch
 from torch import nn
 from .quantizer import DEFAULT_LEVEL, LSQInteger
 from .neuron import SpikingModule, STBIFNeuron
-from .operators import AccumulateDiff, MaskedSoftmax, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
+from .operators import AccumulateDiff, AccumulateDiffFolded, MaskedSoftmax, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
 from .config import load_transform_config
-from .models import GELU_CLASSES, PairHead
+from .models import GELU_CLASSES, PairHead, TokenPooling
 from .quantize import (QuantRobertaSelfAttention, QuantRobertaIntermediate, Matmul, match_modules,
                                   quantize, calibrate, model_from_saved_config, read_safetensors, check_steps)
 
@@ -116,6 +116,11 @@ def convert_to_snn(qmodel:nn.Module, # a calibrated or fine-tuned QANN from `qua
         for n in names: snn.set_submodule(n, SpikingRobertaSelfAttention(snn.get_submodule(n), cfg.snn_attn[p].get('level', DEFAULT_LEVEL),
                                                                 cfg.snn_attn[p].get('bias_steps'), cfg.snn_attn[p].get('max_spikes_per_step', 1)))
     _swap_by_type(snn, cfg.snn_fc)
+    for name, m in list(snn.named_modules()):   # a mean over tokens: of the summed token vectors, as the QANN takes it
+        if isinstance(m, TokenPooling) and m.pooling == 'mean': snn.set_submodule(name, AccumulateDiffFolded(m))
+    like = next(snn.parameters())   # every spiking module computes in the QANN's float type, whatever it is handed
+    for m in snn.modules():
+        if isinstance(m, SpikingModule): m.precision = torch.zeros((), dtype=like.dtype, device=like.device)
     left = leftover_modules(snn)
     if left: raise ValueError(f"these modules have no spiking form, so the SNN would not be equivalent: {left}; "
                               "add the named entries to the transform config")

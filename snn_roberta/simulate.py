@@ -132,7 +132,7 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
     max_steps, chunk_steps = _check_inputs(snn, input_ids, {'attention_mask': attention_mask, 'token_type_ids': token_type_ids},
                                            max_steps, chunk_steps, record_example)
     snn.eval(); reset_net(snn)
-    device = next(snn.parameters()).device
+    device, dtype = next(snn.parameters()).device, next(snn.parameters()).dtype
     inputs = model_inputs({'input_ids': input_ids, 'attention_mask': attention_mask, 'token_type_ids': token_type_ids}, device)
     B, quiet_after = input_ids.shape[0], bias_steps(snn)
     probe = _SpikeProbe(snn, B, record, record_example)
@@ -144,9 +144,9 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
             T = min(chunk_steps if t < quiet_after else max(1, chunk_steps // 4), max_steps - t)  # short chunks near the end
             set_time_steps(snn, T)
             out = snn(**{k: v.repeat(T, *[1] * (v.ndim - 1)) for k, v in inputs.items()})
-            chunks.append(out.logits.view(T, B, -1))
+            chunks.append(out.logits.view(T, B, -1))        # changes of the logits, exact in the carrier
             t += T; bar.update(T)
-            result = _result(chunks, probe, quiet_after, max_steps)
+            result = _result(chunks, probe, quiet_after, max_steps, dtype)
             for cb in callbacks: cb(result)
             if t >= quiet_after and not probe.active()[-1].any(): break
     finally:
@@ -159,9 +159,9 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
     return result
 
 # %% ../nbs/07_simulate.ipynb #adc6bb10
-def _result(chunks, probe, quiet_after, max_steps):
-    "Assemble a `SimulationResult` from the chunks so far."
-    per_step = torch.cumsum(torch.cat(chunks), 0)
+def _result(chunks, probe, quiet_after, max_steps, dtype):
+    "Assemble a `SimulationResult` from the chunks so far; the logits summed in the carrier, then read in the model's `dtype`."
+    per_step = torch.cumsum(torch.cat(chunks), 0).to(dtype)
     active = probe.active()
     T = len(active)
     last = torch.where(active, torch.arange(T)[:, None], torch.full_like(active, -1, dtype=torch.long)).amax(0)

@@ -1,11 +1,14 @@
-"""Float32 SNN = float32 QANN: tiny RoBERTa and tiny BERT with random biases and LayerNorm parameters, 1,024 random
-padded examples each, the paper's recipe and the fast graded one (m = 8, bias at step 0); CPU, about a minute."""
+"""Float32 SNN = float32 QANN, bit for bit: tiny RoBERTa and tiny BERT with random biases and LayerNorm parameters, 1,024
+random padded examples each, the paper's recipe and the fast graded one (m = 8, bias at step 0); and every head
+([CLS], mean, siamese; ReLU and GELU; classes and one score) on 32 padded examples each. CPU, about a minute and a half."""
 import pytest, torch
 from snn_roberta.models import tiny_roberta, tiny_bert
 from snn_roberta.quantize import quantize, calibrate
 from snn_roberta.config import BERT_CONFIG, DEFAULT_CONFIG, with_speed
 from snn_roberta.convert import convert_to_snn
 from snn_roberta.simulate import simulate
+from snn_roberta.models import with_pooling
+from test_pooling_gelu import FAMILIES, HEADS, padded_batch
 
 N_BATCHES, BATCH, LENGTH = 8, 128, 14   # 1,024 examples
 
@@ -44,5 +47,24 @@ def test_float32_snn_equals_float32_qann(qann, recipe):
         assert res.converged.all() and res.logits.dtype == torch.float32
         worst = max(worst, ((res.logits - logits).abs() / logits.abs()).max().item())
         agree += int((res.predictions == logits.argmax(-1)).sum()); n += len(ids)
+        assert torch.equal(res.logits, logits), (b, worst)   # not within a tolerance: the same float32 numbers
     assert n >= 1000 and agree == n, (agree, n)
-    assert worst <= 1e-5, worst
+    assert worst == 0.0, worst
+
+@pytest.mark.parametrize('family', FAMILIES)
+@pytest.mark.parametrize('pooling,siamese', HEADS)
+@pytest.mark.parametrize('act', ['relu', 'gelu'])
+@pytest.mark.parametrize('num_labels', [2, 1])
+def test_float32_heads(family, pooling, siamese, act, num_labels):
+    "Every pooling head and activation, a regression head too, with padding (and padded pair halves), bit for bit."
+    build, config = FAMILIES[family]
+    model = _randomize(build(seed=1, hidden_act=act, num_labels=num_labels), 3)
+    if pooling != 'cls' or siamese: model = with_pooling(model, pooling, siamese)
+    qann = calibrate(quantize(model, with_speed(config, max_spikes_per_step=4, bias_steps=1)), [padded_batch(16, seed=99)],
+                     progress=False).eval()
+    snn = convert_to_snn(qann)
+    for seed in (0, 1):
+        ids, mask = padded_batch(16, seed=seed)
+        with torch.no_grad(): q = qann(ids, attention_mask=mask).logits
+        res = simulate(snn, ids, mask)
+        assert res.converged.all() and torch.equal(res.logits, q), ((res.logits - q).abs().max().item())
