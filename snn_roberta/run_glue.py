@@ -67,10 +67,9 @@ class ModelArguments:
     snn_chunk_steps: int = field(default=8, metadata={"help": "time steps per model call while simulating (memory "
                                                               "grows with it)"})
     snn_batch_size: int = field(default=16, metadata={"help": "examples simulated together"})
-    snn_dtype: Literal["float64", "float32"] = field(default="float64", metadata={"help": "float type of the "
-                                                                                          "simulation: float64 "
-                                                                                          "reproduces the QANN "
-                                                                                          "exactly, float32 is faster"})
+    snn_dtype: Literal["float32", "float64"] = field(default="float32", metadata={"help": "float type of the "
+        "simulation and of the QANN it is compared with: both reproduce the QANN exactly (float32 bit for bit), "
+        "float32 is faster"})
     calibration_batches: int = field(default=8, metadata={"help": "training batches used to set the quantizer steps "
                                                                   "of an uncalibrated QANN"})
     ignore_mismatched_sizes: bool = field(default=False, metadata={"help": "re-initialise a saved classifier head "
