@@ -17,6 +17,7 @@ from transformers import AutoModelForSequenceClassification
 
 # %% ../nbs/12a_cli_checks.ipynb #b8a78e46
 from .config import DEFAULT_CONFIG, load_transform_config
+from .quantizer import is_count
 from .convert import SNN_MARKER
 from .glue import default_glue_dir, get_glue_task
 
@@ -254,7 +255,7 @@ def check_count(value, # the flag's value
                 least:int=1, # the smallest value that makes sense
                ):
     "Refuse a count flag that is not a whole number >= `least`, naming the flag."
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+    if not is_count(value, least):
         raise CliError(f"{flag} must be a whole number >= {least}, got {value!r}")
 
 # %% ../nbs/12a_cli_checks.ipynb #c894e961

@@ -9,7 +9,7 @@ __all__ = ['CARRIER', 'SpikingModule', 'check_time_first', 'set_time_steps', 're
 # %% ../nbs/01_neuron.ipynb #9733a630
 import torch
 from torch import nn
-from .quantizer import LSQInteger, integer_range, check_saved_shape
+from .quantizer import LSQInteger, integer_range, check_saved_shape, is_count
 
 # %% ../nbs/01_neuron.ipynb #f32car02
 CARRIER = torch.float64   # what spiking modules send each other: changes of the model's float values, exactly
@@ -97,7 +97,7 @@ def changes(y_seq, # `[T, ...]` a module's outputs at each step, in its precisio
 # %% ../nbs/01_neuron.ipynb #a1c0e5d1
 def check_max_spikes(m, where:str='max_spikes_per_step'):
     "Return `m` if it is an integer >= 1 (spikes a neuron may emit per step), else raise naming `where`."
-    if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+    if not is_count(m):
         raise ValueError(f"{where} must be an integer >= 1 (1 = one spike per step, the paper's neuron), got {m!r}")
     return m
 

@@ -10,7 +10,7 @@ __all__ = ['SMALL_PRODUCT', 'AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', '
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .quantizer import DEFAULT_LEVEL
+from .quantizer import DEFAULT_LEVEL, is_count
 from .neuron import SpikingModule, check_time_first, running_sum, changes, CARRIER
 
 # %% ../nbs/02_operators.ipynb #6c6acc89
@@ -144,7 +144,7 @@ class SpikingEmbedding(SpikingModule):
 # %% ../nbs/02_operators.ipynb #b1a5e001
 def check_bias_steps(bias_steps, level:int, where:str='bias_steps'):
     "Return `bias_steps` if it is an integer in [1, level], else raise naming `where`."
-    if isinstance(bias_steps, bool) or not isinstance(bias_steps, int) or not 1 <= bias_steps <= level:
+    if not (is_count(bias_steps) and bias_steps <= level):
         raise ValueError(f"{where} must be an integer from 1 (whole bias at step 0) to level={level} (bias over "
                          f"{level} steps), got {bias_steps!r}")
     return bias_steps

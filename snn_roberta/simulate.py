@@ -14,7 +14,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from .neuron import SpikingModule, STBIFNeuron, set_time_steps, reset_net
 from .operators import UnfoldBiasLinear
-from .quantizer import LSQInteger
+from .quantizer import LSQInteger, is_count
 from .models import model_inputs
 
 # %% ../nbs/07_simulate.ipynb #732ccc59
@@ -107,7 +107,7 @@ def _check_inputs(snn, input_ids, others, max_steps, chunk_steps, record_example
         raise ValueError(f"input_ids holds ids in [{int(input_ids.min())}, {int(input_ids.max())}], outside the model's "
                          f"vocabulary of {vocab} tokens (0..{vocab - 1}); tokenize with the model's own tokenizer")
     for name, v in (('max_steps', max_steps), ('chunk_steps', chunk_steps)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+        if not is_count(v):
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
     if not -input_ids.shape[0] <= record_example < input_ids.shape[0]:
         raise ValueError(f"record_example={record_example} is not an example of this batch of {input_ids.shape[0]}; "
