@@ -8,6 +8,7 @@ __all__ = ['CARRIER', 'SpikingModule', 'check_time_first', 'set_time_steps', 're
 
 # %% ../nbs/01_neuron.ipynb #9733a630
 import torch
+from fastcore.basics import patch
 from torch import nn
 from .quantizer import LSQInteger, integer_range, check_saved_shape, is_count
 
@@ -163,7 +164,8 @@ def reference_step(charge, # Q before the step: input summed since reset (in the
     return charge, spike_count + spike, spike                                              # reset: V drops by k·θ
 
 # %% ../nbs/01_neuron.ipynb #830073bd
-def _init_state(self:STBIFNeuron, x):
+@patch
+def init_state(self:STBIFNeuron, x):
     if self.threshold.ndim and x.shape[-1:] != self.threshold.shape:
         raise ValueError(f"this neuron has one threshold per feature (threshold of shape {tuple(self.threshold.shape)}) but its "
                          f"input {tuple(x.shape)} has {x.shape[-1] if x.ndim else 0} features on the last axis")
@@ -174,12 +176,11 @@ def _init_state(self:STBIFNeuron, x):
         raise ValueError(f"this neuron holds state of shape {tuple(self.charge.shape)} but got input of shape "
                          f"{tuple(x.shape)}; call reset() (or reset_net(model)) before a new input shape")
 
-def _load_neuron_state(self:STBIFNeuron, state_dict, prefix, *args, **kwargs):
+@patch
+def _load_from_state_dict(self:STBIFNeuron, state_dict, prefix, *args, **kwargs):
     "`nn.Module._load_from_state_dict`, refusing a saved threshold whose shape is not this neuron's."
     check_saved_shape(state_dict, prefix, 'threshold', self.threshold, 'neuron')
     return nn.Module._load_from_state_dict(self, state_dict, prefix, *args, **kwargs)
-
-STBIFNeuron.init_state, STBIFNeuron._load_from_state_dict = _init_state, _load_neuron_state
 
 # %% ../nbs/01_neuron.ipynb #62119797
 def _small_int(lo, hi): return torch.int8 if -128 <= lo and hi <= 127 else torch.int32
@@ -202,7 +203,8 @@ def neuron_output(spikes, # `[T, ...]` signed spike sizes o_t of a call
     out[where] = (after * theta).to(CARRIER) - (before * theta).to(CARRIER)
     return out
 
-def _multi_step(self:STBIFNeuron, x_seq):
+@patch
+def multi_step(self:STBIFNeuron, x_seq):
     "Run `[T, ...]` inputs through the neuron; returns what it sends each step, `o_t·θ` (`|o_t| <= m`), in the carrier."
     check_time_first(x_seq)
     self.init_state(x_seq[0])
@@ -226,8 +228,6 @@ def _multi_step(self:STBIFNeuron, x_seq):
     self.charge, self.spike_count = charged[-1].clone(), S0 + moved[-1].to(theta.dtype)  # reset: S moves, V = θ/2 + Q - Sθ
     self.last_spikes, self.t = spikes, self.t + len(x_seq)
     return neuron_output(spikes, moved, S0, theta)
-
-STBIFNeuron.multi_step = _multi_step
 
 # %% ../nbs/01_neuron.ipynb #baf88dd4
 def run_until_quiet(neuron:STBIFNeuron, # the neuron (its state is kept)

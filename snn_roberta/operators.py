@@ -10,6 +10,7 @@ __all__ = ['SMALL_PRODUCT', 'AccumulateDiff', 'MaskedSoftmax', 'SpikeSoftmax', '
 import torch
 import torch.nn.functional as F
 from torch import nn
+from fastcore.basics import patch
 from .quantizer import DEFAULT_LEVEL, is_count
 from .neuron import SpikingModule, check_time_first, running_sum, changes, CARRIER
 
@@ -194,7 +195,8 @@ def _gemm_rows(rows, weight, bias):
     if n >= SMALL_PRODUCT: return F.linear(rows, weight, bias)
     return F.linear(torch.cat([rows, rows.new_zeros(SMALL_PRODUCT - n, rows.shape[1])]), weight, bias)[:n]
 
-def _step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
+@patch
+def step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
           out, # `[R, out]` where to write this step's change of Y
          ):
     "One step: add `x` into X, recompute `Y = W X + b_t` where X or the bias moved, write the change of Y into `out`."
@@ -213,5 +215,3 @@ def _step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
         out[rows] = Y.to(CARRIER) - self.emitted[rows].to(CARRIER)
         self.emitted[rows] = Y
     self.t += 1
-
-UnfoldBiasLinear.step = _step

@@ -8,6 +8,7 @@ __all__ = ['DEFAULT_LEVEL', 'is_count', 'check_level', 'integer_range', 'round_h
 
 # %% ../nbs/00_quantizer.ipynb #e2abfea9
 import math, numbers
+from fastcore.basics import patch
 import torch
 from torch import nn
 
@@ -116,12 +117,11 @@ def check_saved_shape(state_dict, prefix:str, key:str, current, kind:str='quanti
                          f"has shape {tuple(current.shape)}; per-channel steps come from the config's per_channel list, so "
                          "build the model with the config it was saved with")
 
+@patch
 def _load_from_state_dict(self:LSQInteger, state_dict, prefix, *args, **kwargs):
     "`nn.Module._load_from_state_dict`, refusing a saved step whose shape is not this quantizer's."
     check_saved_shape(state_dict, prefix, 's', self.s)
     return nn.Module._load_from_state_dict(self, state_dict, prefix, *args, **kwargs)
-
-LSQInteger._load_from_state_dict = _load_from_state_dict
 
 # %% ../nbs/00_quantizer.ipynb #1e5d8e4a
 @torch.no_grad()
