@@ -490,6 +490,7 @@ def _pooling_of(model) -> TokenPooling:
                                          "a pooled model with with_pooling(model, 'mean') (or make_model(..., pooling='mean'))")
     return pools[0]
 
+# %% ../nbs/03_models.ipynb #f885b1ad
 def pooled_vectors(model, # a pooled classifier (`with_pooling`, `minilm(pooling='mean')`)
                    batches, # batches of model inputs (dicts with input_ids, attention_mask, ...)
                   ) -> torch.Tensor:
@@ -516,6 +517,7 @@ def head_parameters(model) -> list:
     heads = [model.bert.pooler, model.classifier] if hasattr(model, 'bert') else [model.classifier]
     return [p for h in heads for p in h.parameters()]
 
+# %% ../nbs/03_models.ipynb #5733952a
 def fit_head(model, # a pooled classifier
              pooled, # its `pooled_vectors` for the training examples
              labels, # their labels (class ids, or scores with one label)
