@@ -5,12 +5,13 @@
 # examples, epochs, learning rates, sequence length), chosen for a 2-core CPU.
 #   KIND=minilm        all-MiniLM-L6-v2 as trained (GELU, converted as it is); KIND=minilm-relu: GELU swapped for ReLU
 #   FULL=1             train on every training example of every task (the RECIPE column 'train' caps SST-2 on a CPU)
-#   SNN_N=64           simulate the first SNN_N dev examples of each task (0: the whole dev set); float and QANN are
+#   SNN_N=500          simulate the first SNN_N dev examples of each task (0: the whole dev set); float and QANN are
 #                      always scored on the whole dev set
 #   RECIPE_<task>      replace a task's RECIPE line (same columns), to try another recipe into another RUNS folder
 #   LANES              space-separated lanes of comma-separated tasks, one process per lane, THREADS torch threads each
 # Resumes: a stage whose eval_results.json exists, made with the same recipe line (recipe.txt beside it), is not rerun,
-# so the table can be built across sessions; delete a stage's folder to redo it.
+# so the table can be built across sessions; delete a stage's folder to redo it. SNN_N and SNN_DTYPE are part of the SNN
+# stage's line only: simulating more examples (SNN_N=500) reuses the trained float model and QANN.
 #   bash bench/glue_minilm.sh && python bench/glue_table.py        # CPU; RUNS=bench/runs/glue_v2 by default
 #   RUNS=/tmp/g QUICK=1 bash bench/glue_minilm.sh                   # smoke test: 32 training and 16 dev examples
 # GPU (bench/device_run.sh, STAGES=glue): SNN_N=0 THREADS=4 LANES="sst2 mrpc,rte,wnli stsb cola" bash bench/glue_minilm.sh
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.." && export PYTHONPATH=$PWD MPLBACKEND=Agg HF_HUB_OFFLINE=
   TRANSFORMERS_OFFLINE=1 HF_EVALUATE_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 export OMP_NUM_THREADS=${THREADS:-1} MKL_NUM_THREADS=${THREADS:-1}
 R=${RUNS:-bench/runs/glue_v2}; mkdir -p $R
-KIND=${KIND:-minilm} SNN_N=${SNN_N:-64} SNN_DTYPE=${SNN_DTYPE:-float64}
+KIND=${KIND:-minilm} SNN_N=${SNN_N:-500} SNN_DTYPE=${SNN_DTYPE:-float32}
 PC=snn_roberta/configs/bert_transform_cfg_per_channel_fast.yaml
 #                 pooling  siamese  train  float epochs, lr  QANN epochs, lr  max_seq_length
 # float epochs 0: no task training (the pretrained encoder as it is; STS-B's untrained siamese MiniLM scores Pearson
@@ -46,7 +47,8 @@ lane() {
     read pooling siamese train fe flr qe qlr seq <<< "${RECIPE[$t]}"
     [ -n "${FULL:-}" ] && train=0
     [ -n "${QUICK:-}" ] && train=32 fe=1 qe=1
-    line="KIND=$KIND $t ${RECIPE[$t]} SNN_N=$SNN_N SNN_DTYPE=$SNN_DTYPE QUICK=${QUICK:-}${FULL:+ FULL=1}"
+    line="KIND=$KIND $t ${RECIPE[$t]} QUICK=${QUICK:-}${FULL:+ FULL=1}"   # what the model, float and QANN stages depend on
+    snn_line="$line SNN_N=$SNN_N SNN_DTYPE=$SNN_DTYPE"                      # the SNN stage depends on its settings as well
     S=""; [ $siamese = siamese ] && S="--siamese"
     TRAIN=""; [ "$train" != 0 ] && TRAIN="--max_train_samples $train"
     C="--task_name $t --max_seq_length $seq --seed 42 --overwrite_output_dir --disable_tqdm true
@@ -64,7 +66,7 @@ lane() {
       --output_dir $R/$t/float
     step $log $t.qann "$line" $R/$t/qann eval_results.json snn-run-glue --model_name_or_path $F --transform_config $PC $C $Q --do_eval \
       --output_dir $R/$t/qann
-    step $log $t.snn "$line" $R/$t/snn eval_results.json snn-run-glue --model_name_or_path $F --transform_config $PC $C --do_eval $W \
+    step $log $t.snn "$snn_line" $R/$t/snn eval_results.json snn-run-glue --model_name_or_path $F --transform_config $PC $C --do_eval $W \
       --convert_to_snn $n --snn_batch_size 16 --snn_dtype $SNN_DTYPE --output_dir $R/$t/snn
   done
   echo "== lane done $(date -u +%H:%M)" >> $log
