@@ -29,15 +29,15 @@ class AccumulateDiff(SpikingModule):
     def multi_step(self, x_seq, *fn_args):
         check_time_first(x_seq)
         dtype, x_seq = self.compute_dtype(x_seq), x_seq.to(CARRIER)
+        changed = x_seq.any(-1, keepdim=True)              # rows whose input moved, per step: one pass over the input
         if self.accumulated is None: self.accumulated = torch.zeros_like(x_seq[0])
-        elif self.emitted is not None and not x_seq.any():   # quiet input: f is held, the output exactly 0
+        elif self.emitted is not None and not changed.any():   # quiet input: f is held, the output exactly 0
             self.t += len(x_seq)
             return self.emitted.new_zeros(len(x_seq), *self.emitted.shape, dtype=CARRIER)
         X = running_sum(x_seq, self.accumulated)
         Y = self.fn(X.to(dtype), *fn_args)       # f of the summed input, as the QANN computes it
         if self.emitted is None: self.emitted = torch.zeros_like(Y[0])   # f may change the last axis (a pair head)
         self.accumulated = X[-1].clone(); del X    # keep one step, not the whole chunk (a view would keep X alive)
-        changed = x_seq.any(-1, keepdim=True)
         if not bool(changed.all()):
             for t in range(len(Y)):          # hold f where the input did not move (no work for a chip there)
                 Y[t] = torch.where(changed[t], Y[t], Y[t - 1] if t else self.emitted)
@@ -177,9 +177,11 @@ class UnfoldBiasLinear(SpikingModule):
             self.accumulated = torch.zeros_like(x[0])
             self.emitted = x.new_zeros(x.shape[1], self.out_features, dtype=self.weight.dtype)   # Y_{-1} = 0
         out = x.new_zeros(T, x.shape[1], self.out_features)
-        if (self.bias is None or self.t >= self.bias_steps) and not x.any(): self.t += T   # quiet: nothing to compute
+        bias_in = self.bias is None or self.t >= self.bias_steps
+        moved = x.any(-1) if bias_in else None                        # [T, R]: the rows with spikes, once per chunk
+        if bias_in and not moved.any(): self.t += T                   # quiet: nothing to compute
         else:
-            for t in range(T): self.step(x[t], out[t])
+            for t in range(T): self.step(x[t], out[t], None if moved is None else moved[t])
         return out.view(*x_seq.shape[:-1], self.out_features)
 
     def extra_repr(self):
@@ -198,16 +200,17 @@ def _gemm_rows(rows, weight, bias):
 @patch
 def step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
           out, # `[R, out]` where to write this step's change of Y
+          moved=None, # `[R]` bool, the rows of `x` with a spike (None: found here)
          ):
     "One step: add `x` into X, recompute `Y = W X + b_t` where X or the bias moved, write the change of Y into `out`."
     dtype, R = self.weight.dtype, len(x)
     bias_moves = self.bias is not None and self.t < self.bias_steps
-    rows = None if bias_moves else x.any(-1).nonzero()[:, 0]
+    rows = None if bias_moves else (x.any(-1) if moved is None else moved).nonzero()[:, 0]
     small = min(R, self.out_features) < SMALL_PRODUCT                                 # BLAS's other path: QANN's call
     if rows is None or (len(rows) and (small or 2 * len(rows) > R)):                  # the whole step, as one call
         self.accumulated += x
         Y = F.linear(self.accumulated.to(dtype), self.weight, self.released_bias(self.t))
-        out.copy_(Y.to(CARRIER) - self.emitted.to(CARRIER))
+        out.copy_(Y).sub_(self.emitted)                  # Y_t - Y_{t-1}, both read exactly into the carrier
         self.emitted = Y
     elif len(rows):                                                                   # only the rows that moved
         X = self.accumulated.index_add_(0, rows, x[rows])[rows]
