@@ -5,7 +5,7 @@
     python bench/graded_frontier.py --model minilm --pairs 16
     python bench/graded_frontier.py --report                           # graded.md tables + graded_frontier.png
 
-For each setting (max_spikes_per_step m, bias_steps B) the same calibrated QANN (float64) is converted
+For each setting (max_spikes_per_step m, bias_steps B) the same calibrated QANN (`--dtype`, float32 unless told) is converted
 and simulated on the same MRPC dev pairs. Per setting: steps to quiescence (mean, max), the step after
 which the prediction no longer changes (mean, max), spike events (nonzero spikes) and spike units
 (Σ|k|) per example against the QANN's own Σ|k| (the sum of |integer activation| over all quantizers,
@@ -100,7 +100,7 @@ def run(args):
     t0 = time.perf_counter()
     ns = SimpleNamespace(quick=False, pairs={args.model: args.pairs}, batch_size=args.batch_size)
     qmodel, batches, labels = bench_models.build_model(args.model, ns)
-    qmodel = qmodel.double().eval()
+    qmodel = qmodel.to(getattr(torch, args.dtype)).eval()
     print(f"[{args.model}] built and calibrated in {time.perf_counter() - t0:.0f} s: {len(labels)} pairs, "
           f"{len(batches)} batches, lengths {[b['input_ids'].shape[1] for b in batches]}", flush=True)
     base = qmodel.config.snn_transform_config
@@ -163,7 +163,7 @@ def run(args):
     env = dict(machine=f"{platform.machine()}, {os.cpu_count()} CPUs, {torch.get_num_threads()} torch thread(s)",
                torch=torch.__version__, transformers=transformers.__version__, date=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
                command='python bench/graded_frontier.py ' + ' '.join(sys.argv[1:]), whole_run_s=time.perf_counter() - t0,
-               lengths=[b['input_ids'].shape[1] for b in batches], batch_size=args.batch_size, dtype='float64',
+               lengths=[b['input_ids'].shape[1] for b in batches], batch_size=args.batch_size, dtype=args.dtype,
                chunk_steps=args.chunk_steps)
     out = Path(args.out or RESULTS / f'graded_{args.model}.json')
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -241,6 +241,7 @@ def main(argv=None):
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--max-steps', type=int, default=512)
     p.add_argument('--chunk-steps', type=int, default=8)
+    p.add_argument('--dtype', default='float32', choices=['float32', 'float64'], help='precision of the QANN and SNN')
     p.add_argument('--out', default=None)
     p.add_argument('--report', action='store_true')
     args = p.parse_args(argv)

@@ -188,10 +188,15 @@ def profile_ours(qmodel, batch, args, path):
     from snn_roberta.simulate import simulate
     from snn_roberta.convert import convert_to_snn
     device = torch.device(args.device)
-    snn = convert_to_snn(qmodel.to(device))
+    from snn_roberta.config import with_speed
+    fast = args.profile_variant == 'fast'
+    m, bias = map(int, args.fast.split(','))
+    snn = convert_to_snn(qmodel.to(device), with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m,
+                                                       bias_steps=bias) if fast else None)
+    chunk = args.fast_chunk_steps if fast else args.chunk_steps
     b = {k: v.to(device) for k, v in batch.items()}
     sim = lambda: simulate(snn, b['input_ids'], b['attention_mask'], b.get('token_type_ids'), max_steps=args.max_steps,
-                           **({'chunk_steps': args.chunk_steps} if args.chunk_steps else {}))
+                           **({'chunk_steps': chunk} if chunk else {}))
     with torch.no_grad():
         simulate(snn, b['input_ids'][:1], b['attention_mask'][:1], max_steps=16)   # warm-up
         totals, handles = module_timers(snn, device)
@@ -207,8 +212,11 @@ def profile_ours(qmodel, batch, args, path):
     s2 = io.StringIO(); pstats.Stats(pr, stream=s2).sort_stats('cumulative').print_stats(r'snn_roberta', 25)
     rows = '\n'.join(f"{k:<32} {v:8.2f} s  {100 * v / wall:5.1f} %" for k, v in sorted(totals.items(), key=lambda kv: -kv[1]))
     rest = wall - sum(totals.values())
+    setting = (f"the fast setting (m, bias steps = {args.fast}, chunks of {chunk} steps)" if fast else
+               f"the default setting (m = 1, bias over `level` steps, chunks of {chunk or 'the default'} steps)")
     text = (f"# Profile of snn_roberta.simulate on MiniLM-L6-ReLU (QANN calibrated on MRPC)\n\n"
-            f"One batch of {b['input_ids'].shape[0]} pairs x {b['input_ids'].shape[1]} tokens, {r.total_steps} steps "
+            f"`python bench/snn_speed.py {' '.join(sys.argv[1:])}`\n\n"
+            f"At {setting}; layer-chunks skipped being quiet: {sum(r.skipped.values())}. One batch of {b['input_ids'].shape[0]} pairs x {b['input_ids'].shape[1]} tokens, {r.total_steps} steps "
             f"simulated (quiet after {int(r.steps.max())}), device {device}, {torch.get_num_threads()} torch threads. "
             f"Profiled run {wall:.2f} s wall (the profilers and timers add some overhead).\n\n"
             f"## Time by spiking module kind (forward hooks, profiled run)\n\n{rows}\n"
@@ -349,6 +357,7 @@ def main(argv=None):
     p.add_argument('--chunk-steps', type=int, default=None, help="simulate's chunk_steps (default: simulate's default)")
     p.add_argument('--no-profile', dest='profile', action='store_false')
     p.add_argument('--profile-model', default='minilm')
+    p.add_argument('--profile-variant', default='ours', choices=['ours', 'fast'], help="profile the m = 1 run or the fast one")
     p.add_argument('--out', default=str(RESULTS / 'snn_speed.md'))
     p.add_argument('--profile-out', default=str(RESULTS / 'snn_profile.txt'))
     p.add_argument('--worker', help=argparse.SUPPRESS); p.add_argument('--state', help=argparse.SUPPRESS)
