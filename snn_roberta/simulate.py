@@ -93,12 +93,12 @@ class SimulationProbe:
     name = 'probe'
     def attach(self, snn:nn.Module, batch_size:int): "Hook into `snn` before the first step."
     def detach(self): "Remove the hooks after the last step."
-    def quiet(self, modules:dict, T:int): "Spiking modules `{name: module}` skipped for a chunk of `T` steps: they computed nothing."
+    def quiet(self, modules:dict, T:int): "Spiking modules `{name: module}` skipped for a chunk of `T` steps: nothing ran."
     def collect(self): "What this probe gathered during the run."
 
 # %% ../nbs/07_simulate.ipynb #c33f1547
 def idle(module:nn.Module) -> bool:
-    "True when spiking `module` would compute nothing on an all-zero input: it has run, has no spike pending and no bias left."
+    "True when spiking `module` would compute nothing on a zero input: it has run, has no spike pending, no bias left."
     if isinstance(module, STBIFNeuron): return module.charge is not None and module.settled
     if isinstance(module, UnfoldBiasLinear):
         return module.accumulated is not None and (module.bias is None or module.t >= module.bias_steps)
@@ -107,10 +107,12 @@ def idle(module:nn.Module) -> bool:
 
 # %% ../nbs/07_simulate.ipynb #56499505
 class QuietLayers:
-    "While installed on `snn`, an encoder layer whose input change is all zero and whose spiking modules are all `idle` is not run."
-    def __init__(self, snn:nn.Module, probes=()): # probes to tell about skipped modules (their hooks do not fire)
+    "While installed, an encoder layer whose input change is all zero and whose spiking modules are all `idle` is not run."
+    def __init__(self, snn:nn.Module,
+                 probes=(), # probes to tell about skipped modules (their hooks do not fire)
+                 skip:bool=True): # False: install nothing, skip nothing
         self.probes, self.layers, self.skipped = list(probes), {}, {}
-        for n, m in snn.named_modules():
+        for n, m in snn.named_modules() if skip else ():
             if isinstance(m, nn.ModuleList) and n.split('.')[-2:] == ['encoder', 'layer']:
                 for i, layer in enumerate(m): self.install(f"{n}.{i}", layer)
 
@@ -194,9 +196,8 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
     B, quiet_after = input_ids.shape[0], bias_steps(snn)
     probe = _SpikeProbe(snn, B, record, record_example)
     for p in probes: p.attach(snn, B)
-    quiet = QuietLayers(snn, [probe, *probes]) if skip_quiet else None
-    chunks, t = [], 0
-    bar = tqdm(total=max_steps, desc='simulate', unit='step', disable=not progress)
+    quiet = QuietLayers(snn, [probe, *probes], skip_quiet)
+    chunks, t, bar = [], 0, tqdm(total=max_steps, desc='simulate', unit='step', disable=not progress)
     try:
         while t < max_steps:
             T = min(chunk_steps if t < quiet_after else max(1, chunk_steps // 4), max_steps - t)  # short chunks near the end
@@ -208,13 +209,11 @@ def simulate(snn:nn.Module, # an SNN from `convert_to_snn`
             for cb in callbacks: cb(result)
             if t >= quiet_after and not probe.active()[-1].any(): break
     finally:
-        probe.remove(); set_time_steps(snn, None); bar.close()
-        if quiet: quiet.remove()
+        probe.remove(); quiet.remove(); set_time_steps(snn, None); bar.close()
         for p in probes: p.detach()
-    result.probes, result.skipped = {p.name: p.collect() for p in probes}, dict(quiet.skipped) if quiet else {}
-    if not result.converged.all():
-        warnings.warn(f"simulate: {int((~result.converged).sum())} of {B} examples were still spiking after max_steps="
-                      f"{max_steps}; their outputs are not final (raise max_steps)", stacklevel=2)
+    result.probes, result.skipped = {p.name: p.collect() for p in probes}, dict(quiet.skipped)
+    if not result.converged.all(): warnings.warn(f"simulate: {int((~result.converged).sum())} of {B} examples were still "
+        f"spiking after max_steps={max_steps}; their outputs are not final (raise max_steps)", stacklevel=2)
     return result
 
 # %% ../nbs/07_simulate.ipynb #adc6bb10
@@ -263,7 +262,8 @@ class _RunningError(SimulationProbe):
             target = self.targets[name]
             cum = self.running.get(name, 0) + torch.cumsum(out.reshape(module.time_steps or 1, *target.shape), 0)
             self.running[name] = cum[-1]
-            self.errors[name].append(((cum - target).abs().flatten(1).amax(1) / target.abs().max().clamp_min(1e-30)).cpu())
+            scale = target.abs().max().clamp_min(1e-30)
+            self.errors[name].append(((cum - target).abs().flatten(1).amax(1) / scale).cpu())
         return f
 
     def quiet(self, modules, T):   # a skipped neuron's running sum does not move: its error stays
@@ -285,7 +285,8 @@ def equivalence_report(qmodel:nn.Module, snn:nn.Module, input_ids, attention_mas
     q_logits = qmodel(**model_inputs({'input_ids': input_ids, 'attention_mask': attention_mask}, next(qmodel.parameters()).device)).logits
     for h in hooks: h.remove()
     errors = _RunningError(targets)
-    result = simulate(snn, input_ids, attention_mask, **{**simulate_kwargs, 'probes': [*simulate_kwargs.get('probes', ()), errors]})
+    probes = [*simulate_kwargs.pop('probes', ()), errors]
+    result = simulate(snn, input_ids, attention_mask, probes=probes, **simulate_kwargs)
     logits_error = ((result.logits - q_logits).abs().max() / q_logits.abs().max()).item()
     return EquivalenceReport(result.probes.pop(errors.name), logits_error, result)
 
