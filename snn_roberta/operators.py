@@ -176,10 +176,10 @@ class UnfoldBiasLinear(SpikingModule):
         if self.accumulated is None:
             self.accumulated = torch.zeros_like(x[0])
             self.emitted = x.new_zeros(x.shape[1], self.out_features, dtype=self.weight.dtype)   # Y_{-1} = 0
-        out = x.new_zeros(T, x.shape[1], self.out_features)
+        out = x.new_empty(T, x.shape[1], self.out_features)                     # `step` writes every entry
         bias_in = self.bias is None or self.t >= self.bias_steps
         moved = x.any(-1) if bias_in else None                        # [T, R]: the rows with spikes, once per chunk
-        if bias_in and not moved.any(): self.t += T                   # quiet: nothing to compute
+        if bias_in and not moved.any(): out.zero_(); self.t += T      # quiet: nothing to compute
         else:
             for t in range(T): self.step(x[t], out[t], None if moved is None else moved[t])
         return out.view(*x_seq.shape[:-1], self.out_features)
@@ -199,7 +199,7 @@ def _gemm_rows(rows, weight, bias):
 
 @patch
 def step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
-          out, # `[R, out]` where to write this step's change of Y
+          out, # `[R, out]` where to write this step's change of Y (every entry is written)
           moved=None, # `[R]` bool, the rows of `x` with a spike (None: found here)
          ):
     "One step: add `x` into X, recompute `Y = W X + b_t` where X or the bias moved, write the change of Y into `out`."
@@ -207,7 +207,9 @@ def step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
     bias_moves = self.bias is not None and self.t < self.bias_steps
     rows = None if bias_moves else (x.any(-1) if moved is None else moved).nonzero()[:, 0]
     small = min(R, self.out_features) < SMALL_PRODUCT                                 # BLAS's other path: QANN's call
-    if rows is None or (len(rows) and (small or 2 * len(rows) > R)):                  # the whole step, as one call
+    whole = rows is None or (len(rows) and (small or 2 * len(rows) > R))
+    if not whole: out.zero_()                                                          # unmoved rows send nothing
+    if whole:                                                                         # the whole step, as one call
         self.accumulated += x
         Y = F.linear(self.accumulated.to(dtype), self.weight, self.released_bias(self.t))
         out.copy_(Y).sub_(self.emitted)                  # Y_t - Y_{t-1}, both read exactly into the carrier
