@@ -7,10 +7,10 @@ __all__ = ['CONFIG_DIR', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'PER_CHANNEL_CONFIG', 
            'PER_CHANNEL_FAST_CONFIG', 'BERT_PER_CHANNEL_FAST_CONFIG', 'SECTIONS', 'NAMES', 'TYPE_NAMES',
            'DEFAULT_TYPES', 'NEURON_TYPES', 'QUANTIZER_NAMES', 'NO_FEATURE_AXIS', 'SPEED_KEYS', 'CONFIG_KEYS',
            'MAX_LEVEL', 'MAX_YAML_BYTES', 'MAX_YAML_NODES', 'read_yaml', 'TransformConfig', 'load_transform_config',
-           'with_speed']
+           'with_graded_spikes', 'with_speed']
 
 # %% ../nbs/04_config.ipynb #e7ffeeb8
-import copy, re, sys
+import copy, re, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import yaml
@@ -193,16 +193,23 @@ def load_transform_config(path_or_dict=None, # YAML path, a mapping, a `Transfor
     return TransformConfig(raw)
 
 # %% ../nbs/04_config.ipynb #d4c0e004
-def with_speed(config=None, # a transform config (path, mapping, `TransformConfig`; None: the default)
-               max_spikes_per_step:int|None=None, # m on every entry that makes neurons (None: leave as is)
-               bias_steps:int|None=None, # bias schedule on every entry that makes linear layers (None: leave as is)
-              ) -> TransformConfig:
+def with_graded_spikes(config=None, # a transform config (path, mapping, `TransformConfig`; None: the default)
+                       max_spikes_per_step:int|None=None, # m on every entry that makes neurons (None: leave as is)
+                       bias_steps:int|None=None, # bias schedule on every entry making linear layers (None: leave as is)
+                      ) -> TransformConfig:
     "A copy of `config` with graded spikes and/or a bias schedule set everywhere they apply."
     raw = copy.deepcopy(load_transform_config(config).raw)
     for k, v in {'max_spikes_per_step': max_spikes_per_step, 'bias_steps': bias_steps}.items():
         if v is None: continue
         section, fc_key = SPEED_KEYS[k]
-        entries = [e for n, e in raw.get(section, {}).items() if n != 'by'] + [raw.get('snn_transformer_config_fc', {}).get(fc_key)]
+        entries = [e for n, e in raw.get(section, {}).items() if n != 'by']
+        entries.append(raw.get('snn_transformer_config_fc', {}).get(fc_key))
         for e in entries:
             if e is not None: e['config'][k] = v
     return load_transform_config(raw)
+
+# %% ../nbs/04_config.ipynb #0496e66e
+def with_speed(config=None, max_spikes_per_step:int|None=None, bias_steps:int|None=None) -> TransformConfig:
+    "Deprecated: the old name of `with_graded_spikes` (same arguments, same result)."
+    warnings.warn("with_speed is deprecated; call with_graded_spikes (same arguments)", DeprecationWarning, stacklevel=2)
+    return with_graded_spikes(config, max_spikes_per_step, bias_steps)
