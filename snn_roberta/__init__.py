@@ -14,6 +14,7 @@ import dis, importlib, sys, types
 
 API = {  # stage module -> the names it offers at the front door
     'quantizer': ('LSQInteger', 'DEFAULT_LEVEL'),
+    'progress': ('EvaluationCallback', 'ProgressBar', 'running_stage', 'tracked'),
     'neuron': ('STBIFNeuron',),
     'models': ('tiny_roberta', 'tiny_bert', 'build_tiny_roberta', 'train_bpe_tokenizer', 'minilm', 'minilm_relu',
                'relu_variant', 'require_relu', 'distill_relu', 'DistillationTrainer', 'make_model', 'model_inputs',
@@ -30,7 +31,7 @@ API = {  # stage module -> the names it offers at the front door
                  'plot_accuracy_per_step', 'plot_equivalence', 'plot_neuron_trace'),
     'glue': ('load_glue', 'preprocess_glue', 'compute_glue_metrics', 'glue_floor', 'get_glue_task', 'default_glue_dir',
              'task_texts'),
-    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvaluationCallback', 'EvalProgress', 'ProgressBar', 'running_stage'),
+    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvalProgress'),
     'widgets': ('ConversionDashboard', 'NeuronPlayground'),
 }
 WHERE = {name: module for module, names in API.items() for name in names}

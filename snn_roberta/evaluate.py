@@ -4,15 +4,12 @@
 
 # %% auto #0
 __all__ = ['process_shard', 'dataset_batches', 'shard_of_this_process', 'pad_steps', 'score_tolerance', 'per_step_scores',
-           'decided_after', 'snn_metrics', 'EvalProgress', 'EvaluationCallback', 'running_stage', 'tracked',
-           'ProgressBar', 'StageLog', 'TrainingStage', 'reference_name', 'evaluate_snn', 'simulate_splits',
-           'evaluate_splits']
+           'decided_after', 'snn_metrics', 'EvalProgress', 'TrainingStage', 'reference_name', 'evaluate_snn',
+           'simulate_splits', 'evaluate_splits']
 
 # %% ../nbs/11_evaluate.ipynb #e11a0004
-from contextlib import contextmanager
 from fastcore.basics import patch
 from dataclasses import dataclass, field
-import logging
 import copy
 import numpy as np
 import torch
@@ -20,7 +17,6 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
-from tqdm.auto import tqdm
 from transformers import TrainerCallback
 from .models import MODEL_INPUTS, model_inputs
 from .simulate import (SimulationResult, simulate, score_per_step, agreement_per_step, decision_steps)
@@ -29,6 +25,7 @@ from .glue import GlueTask, compute_glue_metrics, get_glue_task, glue_floor, spl
 import time
 from datasets import DatasetDict
 from .convert import convert_to_snn
+from .progress import EvaluationCallback, running_stage, tracked, ProgressBar, StageLog   # here too, as before
 
 # %% ../nbs/11_evaluate.ipynb #e11a0007
 def dataset_batches(dataset, # a tokenized split (`glue.preprocess_glue`)
@@ -152,67 +149,6 @@ class EvalProgress:
     qann_score: float|None = None    # the QANN's metric over the same examples: where the SNN's curve ends at agreement 1
     reference: str = 'QANN'          # the QANN the SNN is compared with, named with its float type: 'QANN (float64)'
     cost: dict = field(default_factory=dict)  # at `on_end`: `OpsReport.summary()` of every batch (operations, energy)
-
-# %% ../nbs/11_evaluate.ipynb #e11a0023
-class EvaluationCallback:
-    "The named events of the long stages and of an SNN evaluation (as `TrainerCallback`'s); a view overrides what it shows."
-    def on_stage_begin(self, stage:str, total:int|None=None, text:str=''): "A stage starts: `total` units of work, if known."
-    def on_stage_step(self, stage:str, done:int, total:int|None=None): "`done` units of `stage` are finished."
-    def on_stage_end(self, stage:str, text:str=''): "`stage` is finished."
-    def on_start(self, progress:EvalProgress): "Before the first batch of a simulation."
-    def on_chunk(self, progress:EvalProgress): "After every chunk of time steps of the running batch."
-    def on_batch(self, progress:EvalProgress): "After every batch, with all metrics so far."
-    def on_end(self, progress:EvalProgress): "After the last batch, with the final metrics."
-
-# %% ../nbs/11_evaluate.ipynb #b556a1e2
-@contextmanager
-def running_stage(stage:str, # 'calibrate', 'distill', 'train', 'convert', ...
-                  callbacks=(), # `EvaluationCallback`s
-                  total:int|None=None, # units of work, if known
-                  text:str='', # what the stage works on, for the views
-                 ):
-    "Tell `callbacks` that `stage` begins, run the block, then that it ended."
-    for cb in callbacks: cb.on_stage_begin(stage, total, text)
-    yield
-    for cb in callbacks: cb.on_stage_end(stage)
-
-# %% ../nbs/11_evaluate.ipynb #076196ae
-def tracked(items, # any iterable: batches, say
-            stage:str, # the stage they belong to
-            callbacks=(), # `EvaluationCallback`s
-            total:int|None=None, # number of items, if `len(items)` does not say
-            text:str='', # what the stage works on, for the views
-           ):
-    "Yield from `items` as `stage`, telling `callbacks` when it begins, after each item, and when it ends."
-    total = total if total is not None else len(items) if hasattr(items, '__len__') else None
-    with running_stage(stage, callbacks, total, text):
-        for i, item in enumerate(items):
-            yield item
-            for cb in callbacks: cb.on_stage_step(stage, i + 1, total)
-
-# %% ../nbs/11_evaluate.ipynb #e11a0025
-class ProgressBar(EvaluationCallback):
-    "A `tqdm` bar over the batches of a stage; in an evaluation it shows agreement and mean steps so far."
-    def __init__(self, desc:str='SNN'): self.desc, self.bar = desc, None
-    def on_start(self, progress): self.bar = tqdm(total=progress.batches, desc=self.desc, unit='batch')
-    def on_batch(self, progress):
-        self.bar.update(1)
-        m = progress.metrics
-        self.bar.set_postfix(agreement=f"{m['snn_agreement']:.3f}", steps=f"{m['snn_mean_steps']:.0f}")
-    def on_end(self, progress): self.bar.close()
-    def on_stage_begin(self, stage, total=None, text=''): self.bar = tqdm(total=total, desc=self.desc, unit='batch')
-    def on_stage_step(self, stage, done, total=None): self.bar.update(done - self.bar.n)
-    def on_stage_end(self, stage, text=''): self.bar.close()
-
-# %% ../nbs/11_evaluate.ipynb #2bfca03f
-class StageLog(EvaluationCallback):
-    "A view that logs a line when a stage begins and one, with its time, when it ends."
-    def __init__(self, logger:logging.Logger): self.logger, self.started = logger, {}
-    def on_stage_begin(self, stage, total=None, text=''):
-        self.started[stage] = time.time()
-        self.logger.info(f"{stage}: {text}" if text else f"{stage} ...")
-    def on_stage_end(self, stage, text=''):
-        self.logger.info(f"{stage}: done in {time.time() - self.started.pop(stage, time.time()):.1f} s")
 
 # %% ../nbs/11_evaluate.ipynb #6613414f
 class TrainingStage(TrainerCallback):

@@ -15,7 +15,7 @@ from .config import BERT_CONFIG
 from .models import load_classifier, load_teacher
 from .quantize import quantize, calibrate, load_quantized_weights, load_state
 from .glue import GlueTask
-from .evaluate import dataset_batches, running_stage
+from .evaluate import dataset_batches
 from .cli_checks import CliError, one_line_message
 
 # %% ../nbs/12b_loading.ipynb #0822cc1c
@@ -116,14 +116,12 @@ def calibrate_qann(model, # the QANN
                    collator, # pads examples into batches
                    batch_size:int, # examples per batch
                    device, # where the model runs
-                   progress:bool=True, # show a progress bar
-                   callbacks=(), # more views of the progress (`evaluate.EvaluationCallback`s)
+                   progress:bool=True, # show a text progress bar
+                   callbacks=(), # more views of the `calibrate` stage (`progress.EvaluationCallback`s): the log
                   ):
-    "Set the steps of an uncalibrated QANN from a few training batches: the `calibrate` stage of the progress protocol."
+    "Set the steps of an uncalibrated QANN from a few training batches: `calibrate`, a stage of the progress protocol."
     batches = dataset_batches(dataset, collator, batch_size)
-    text = f"setting the quantizer steps on {len(dataset)} training examples"
-    with running_stage("calibrate", callbacks, len(batches), text):
-        return calibrate(model.to(device), batches, progress=progress)   # the batches as they are: its own bar
+    return calibrate(model.to(device), batches, progress=progress, callbacks=callbacks)
 
 # %% ../nbs/12b_loading.ipynb #de566c2f
 def teacher_for(plan, # the `run_glue.RunPlan`: its teacher folder (or None) and task

@@ -9,12 +9,12 @@ __all__ = ['QUANT_MODULES', 'Matmul', 'make_quantizer', 'QuantRobertaSelfAttenti
            'check_steps', 'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
-import copy, re
+import copy, itertools, re
 from pathlib import Path
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 from .quantizer import DEFAULT_LEVEL, LSQInteger
+from .progress import ProgressBar, tracked
 from .operators import MaskedSoftmax
 from .models import require_relu, model_inputs, model_class, TokenPooling, PairHead
 from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
@@ -192,27 +192,33 @@ def _observe_only(self:LSQInteger, x):
     self.observe(x)
     return x
 
+# %% ../nbs/05_quantize.ipynb #q05c0001
 @torch.no_grad()
 def calibrate(qmodel:nn.Module, # a QANN from `quantize`
               batches, # iterable of batches: dicts with input_ids/attention_mask, or (input_ids, attention_mask)
               max_batches:int|None=None, # stop after this many batches
-              progress:bool=True, # show a progress bar
+              progress:bool=True, # show a text progress bar (the `ProgressBar` view)
+              callbacks=(), # more views of the `calibrate` stage (`progress.EvaluationCallback`s): a dashboard, a log
              ) -> nn.Module:
     "Set every quantizer's step `s` from the activations of a few batches (works on any device, in eval mode)."
     quantizers = [m for m in qmodel.modules() if isinstance(m, LSQInteger)]
     if not quantizers: raise ValueError("calibrate: the model has no LSQInteger quantizers; call quantize(model) first")
     device, training = next(qmodel.parameters()).device, qmodel.training
+    known = len(batches) if hasattr(batches, '__len__') else None
+    total = known if max_batches is None else max_batches if known is None else min(known, max_batches)
+    views = [*callbacks, *([ProgressBar('calibrate')] if progress else [])]
+    text = f"setting the steps of {len(quantizers)} quantizers from {total or 'the'} batches"
     qmodel.eval()
     for q in quantizers: q.start_calibration(); q.forward = _observe_only.__get__(q)
     seen = 0
     try:
-        for i, batch in enumerate(tqdm(batches, desc='calibrate', disable=not progress, total=max_batches)):
-            if max_batches is not None and i >= max_batches: break
+        for batch in tracked(itertools.islice(batches, max_batches), 'calibrate', views, total, text):
             qmodel(**model_inputs(batch, device)); seen += 1
     finally:
         for q in quantizers: del q.forward; q.finish_calibration()
     qmodel.train(training)
-    if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; pass a few batches of real inputs")
+    if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; "
+                                  "pass a few batches of real inputs")
     return qmodel
 
 # %% ../nbs/05_quantize.ipynb #1da0b6a1
