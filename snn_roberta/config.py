@@ -211,5 +211,6 @@ def with_graded_spikes(config=None, # a transform config (path, mapping, `Transf
 # %% ../nbs/04_config.ipynb #0496e66e
 def with_speed(config=None, max_spikes_per_step:int|None=None, bias_steps:int|None=None) -> TransformConfig:
     "Deprecated: the old name of `with_graded_spikes` (same arguments, same result)."
-    warnings.warn("with_speed is deprecated; call with_graded_spikes (same arguments)", DeprecationWarning, stacklevel=2)
+    warnings.warn("with_speed is deprecated; call with_graded_spikes (same arguments)", DeprecationWarning,
+                  stacklevel=2)
     return with_graded_spikes(config, max_spikes_per_step, bias_steps)
