@@ -46,6 +46,7 @@ NO_FEATURE_AXIS = {'attn_quan': "its last axis is the key position (attention pr
 SPEED_KEYS = {'max_spikes_per_step': ('snn_transformer_config_attn', 'lsqinteger'),   # entries that make neurons
               'bias_steps': ('snn_transformer_config_attn', 'linear')}                 # entries that make linear layers
 
+# %% ../nbs/04_config.ipynb #d4c0e0s1
 def _check_speed_keys(section, key, cfg, where):
     "Check `max_spikes_per_step` and `bias_steps` of one entry: allowed there, and in range."
     for k, allowed in SPEED_KEYS.items():
@@ -113,6 +114,7 @@ def _check_section(section, body):
 CONFIG_KEYS = {'name', 'level', 'per_channel', 'neuron_type', 'max_spikes_per_step', 'bias_steps'}   # inside `config:`
 MAX_LEVEL = 2**16   # more levels than any activation needs; also keeps `pos_max` exact in float32
 
+# %% ../nbs/04_config.ipynb #960240s1
 def _check_config_keys(where, cfg):
     "Refuse unknown keys inside an entry's `config:` (a typo like `levle` would silently fall back to a default) and a huge level."
     unknown = sorted(map(str, set(cfg) - CONFIG_KEYS))
@@ -122,10 +124,10 @@ def _check_config_keys(where, cfg):
         raise ValueError(f"{where}: level {str(level)[:20]}{'...' if len(str(level)) > 20 else ''} is too large; "
                          f"use at most {MAX_LEVEL} (the tutorial uses {DEFAULT_LEVEL})")
 
-
 # %% ../nbs/04_config.ipynb #1fc3e978
 MAX_YAML_BYTES, MAX_YAML_NODES = 1_000_000, 100_000   # a transform config has a few dozen nodes
 
+# %% ../nbs/04_config.ipynb #1fc3e9s1
 def _walk(node, path, budget:list):
     "Count the nodes of a composed YAML document, aliases expanded, and refuse duplicate keys; stop when over budget."
     budget[0] -= 1
@@ -140,6 +142,7 @@ def _walk(node, path, budget:list):
     elif isinstance(node, yaml.SequenceNode):
         for i, v in enumerate(node.value): _walk(v, [*path, f"[{i}]"], budget)
 
+# %% ../nbs/04_config.ipynb #1fc3e9s2
 def read_yaml(path) -> object:
     "The YAML file at `path`, read safely: bounded size and expansion, no duplicate keys; errors name the file."
     path = Path(path)
@@ -151,7 +154,6 @@ def read_yaml(path) -> object:
         return yaml.safe_load(text)
     except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
-
 
 # %% ../nbs/04_config.ipynb #e1b8ca52
 @dataclass

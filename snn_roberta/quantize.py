@@ -70,6 +70,7 @@ class QuantRobertaSelfOutput(nn.Module):
         hidden_states = self.dropout(self.dense_quan(self.dense(hidden_states)))
         return self.dense_quan_after_ln(self.LayerNorm(hidden_states + input_tensor))
 
+# %% ../nbs/05_quantize.ipynb #583841s1
 class QuantRobertaOutput(QuantRobertaSelfOutput):
     "The feed-forward output: the same computation as the attention's self-output."
 
@@ -138,6 +139,7 @@ QUANT_MODULES = {'SelfAttention': QuantRobertaSelfAttention, 'SelfOutput': Quant
                  'Output': QuantRobertaOutput, 'Intermediate': QuantRobertaIntermediate,
                  'ClassificationHead': QuantRobertaClassificationHead, 'Pooler': QuantBertPooler, 'Linear': QuantLinear}
 
+# %% ../nbs/05_quantize.ipynb #5f0b08s1
 def quant_class(module:nn.Module):
     "The quantized class for `module`, by the ending of its class name (longest ending first)."
     name = type(module).__name__
@@ -230,6 +232,7 @@ def _weights_file(path):
     raise FileNotFoundError(f"no weights at {str(path)!r}: expected a weights file or a folder with model.safetensors "
                             "(as written by the Trainer or save_pretrained)")
 
+# %% ../nbs/05_quantize.ipynb #1da0b6s1
 def read_safetensors(f) -> dict:
     "The tensors of the safetensors file `f`, or one clear error if it is cut short or not safetensors."
     from safetensors.torch import load_file
@@ -238,6 +241,7 @@ def read_safetensors(f) -> dict:
         raise ValueError(f"{str(f)!r} is not a readable safetensors file ({' '.join(str(e).split())}); was it cut short? "
                          "save it again") from None
 
+# %% ../nbs/05_quantize.ipynb #1da0b6s2
 def load_state(path) -> dict:
     "A state dict from a weights file or a `save_pretrained` folder."
     f = _weights_file(path)
@@ -275,6 +279,7 @@ def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
                          f"unexpected {unexpected[:5]}; were they saved from a model quantized with the same config?")
     return check_steps(qmodel, path)
 
+# %% ../nbs/05_quantize.ipynb #b5bc9ds1
 def model_from_saved_config(path):
     "A freshly initialised float model of the architecture saved at `path`, and its config."
     import transformers
@@ -283,6 +288,7 @@ def model_from_saved_config(path):
         raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or spiking model")
     return model_class(config)(config), config   # pooled heads come back pooled
 
+# %% ../nbs/05_quantize.ipynb #b5bc9ds2
 def load_quantized(path) -> nn.Module:
     "Rebuild a QANN saved with `save_pretrained`: base model from its config, then quantize, then weights."
     model, config = model_from_saved_config(path)
