@@ -32,9 +32,9 @@ def dataset_batches(dataset, # a tokenized split (`glue.preprocess_glue`)
                     collator, # pads a list of examples, e.g. `DataCollatorWithPadding(tokenizer)`
                     batch_size:int, # examples per batch
                     by_length:bool=False, # shortest examples first (and an `index` column with their positions)
-                    shard:tuple=(0, 1), # (rank r, processes N): only batches r, r+N, ... of all (e.g. `shard_of_this_process()`)
+                    shard:tuple=(0, 1), # (rank r, processes N): only batches r, r+N, ... (`shard_of_this_process()`)
                    ) -> DataLoader:
-    "Batches of `dataset` as dicts of tensors: the model's inputs, `labels` if present, `index` when sorted or sharded, `batch` when sharded."
+    "Batches of `dataset` as dicts of tensors: model inputs, `labels`, `index` (sorted or sharded), `batch` (sharded)."
     rank, world = shard
     if not 0 <= rank < world: raise ValueError(f"dataset_batches: shard={shard!r} needs 0 <= rank < number of "
                                                "processes")
@@ -49,7 +49,7 @@ def dataset_batches(dataset, # a tokenized split (`glue.preprocess_glue`)
 
 # %% ../nbs/11_evaluate.ipynb #e11a0042
 def shard_of_this_process() -> tuple:
-    "`(rank, number of processes)` of this process in a `torch.distributed` run (torchrun, accelerate launch); `(0, 1)` alone."
+    "`(rank, number of processes)` of this process in a `torch.distributed` run (torchrun, accelerate); `(0, 1)` alone."
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
@@ -146,7 +146,7 @@ class EvalProgress:
     agreement_per_step: torch.Tensor # [T] agreement with the QANN after each step
     result: SimulationResult|None = None  # the running (or last) batch's simulation
     metrics: dict = field(default_factory=dict)  # every metric so far (after `on_batch`), the final ones at `on_end`
-    qann_score: float|None = None    # the QANN's metric over the same examples: where the SNN's curve ends at agreement 1
+    qann_score: float|None = None    # the QANN's metric on the same examples: where the SNN's curve ends at agreement 1
     reference: str = 'QANN'          # the QANN the SNN is compared with, named with its float type: 'QANN (float64)'
     cost: dict = field(default_factory=dict)  # at `on_end`: `OpsReport.summary()` of every batch (operations, energy)
 
@@ -182,21 +182,23 @@ _COLUMNS = ("snn", "qann", "labels", "per_step", "steps", "converged", "index")
 
 # %% ../nbs/11_evaluate.ipynb #8065b28e
 class _BatchRecords:
-    "What an evaluation keeps per batch: logits, labels, running predictions, steps, operation counts; and how to score it."
+    "What an evaluation keeps per batch: logits, labels, running predictions, steps, operation counts; how to score it."
     reference = 'QANN'  # `reference_name` of the QANN that gave the "qann" rows
-    def __init__(self, task): self.task, self.rows, self.costs, self.numbers, self.last = task, {k: [] for k in _COLUMNS}, [], [], None
+    def __init__(self, task):
+        self.task, self.rows, self.costs, self.numbers, self.last = task, {k: [] for k in _COLUMNS}, [], [], None
 
     def add(self, result, qann_logits, labels, index, number):
-        for k, v in zip(_COLUMNS, (result.logits.cpu(), qann_logits, labels, result.predictions_per_step().cpu(), result.steps,
-                                result.converged, index)):
+        for k, v in zip(_COLUMNS, (result.logits.cpu(), qann_logits, labels, result.predictions_per_step().cpu(),
+                                result.steps, result.converged, index)):
             self.rows[k].append(v)
         self.costs.append(sum_reports(ops_report(result))); self.numbers.append(number); self.last = result
 
     def cat(self, k): return torch.cat(self.rows[k])
 
     def metrics(self) -> dict:
-        return snn_metrics(self.task, self.cat("snn"), self.cat("qann"), self.cat("labels"), pad_steps(self.rows["per_step"]),
-                           self.cat("steps"), self.cat("converged"), self.cat("index"))
+        return snn_metrics(self.task, self.cat("snn"), self.cat("qann"), self.cat("labels"),
+                           pad_steps(self.rows["per_step"]), self.cat("steps"), self.cat("converged"),
+                           self.cat("index"))
 
     def progress(self, batches, running=None, labels=None, reference=None) -> EvalProgress:
         "Where the evaluation stands: the finished batches, and the `running` batch's steps so far if given."
@@ -263,7 +265,7 @@ def _simulate_batches(snn, qmodel, batches, tally, max_steps, chunk_steps, callb
 @torch.no_grad()
 def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
                  qmodel:nn.Module, # the QANN it was converted from: the reference
-                 batches, # iterable of dicts with model inputs and `labels` (e.g. `dataset_batches`; several processes: each its `shard`)
+                 batches, # dicts with model inputs and `labels` (`dataset_batches`; several processes: each a `shard`)
                  task=None, # GLUE task name for its metrics; None: accuracy, or Pearson for a one-output head
                  max_steps:int=512, # step limit per batch
                  chunk_steps:int=8, # steps per model call
@@ -271,7 +273,7 @@ def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
                  record_first:bool=False, # record the first batch's spikes (for a raster)
                  energy_preset='45nm-fp32', # energy figures for the operation counts (see `measure.ENERGY_PRESETS`)
                 ) -> dict:
-    "Simulate `snn` on every batch, score it against the labels and `qmodel` (see `snn_metrics`), count operations and energy."
+    "Simulate `snn` on every batch, score it against the labels and `qmodel` (`snn_metrics`), count operations, energy."
     qmodel = _like(qmodel, snn).eval()
     n_batches = len(batches) if hasattr(batches, "__len__") else None
     _emit(callbacks, "on_start", EvalProgress(0, n_batches, 0, "accuracy", torch.zeros(0), torch.zeros(0)))

@@ -41,7 +41,7 @@ def _names(keys, n=4) -> str:
 
 # %% ../nbs/12b_loading.ipynb #ddb278bb
 def _report_load(name, model, info:dict):
-    "One line for each kind of weight `from_pretrained` did not load as saved (a QANN folder's quantizer steps load later)."
+    "One line per kind of weight `from_pretrained` did not load as saved (a QANN folder's quantizer steps load later)."
     mismatched = (k[0] if isinstance(k, tuple) else k for k in info.get("mismatched_keys", ()))
     fresh = [*info.get("missing_keys", ()), *mismatched]
     if fresh: logger.warning(f"{type(model).__name__} from {name}: new, untrained weights for {_names(fresh)} "
@@ -97,14 +97,16 @@ def transform_model(model, # the float model
     if weights_path:
         try: load_quantized_weights(qmodel, weights_path)
         except Exception as e:  # size mismatches (RuntimeError), truncated or empty files (SafetensorError), ...
-            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: {one_line_message(e)[:400]}") from None
+            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: "
+                           f"{one_line_message(e)[:400]}") from None
     return qmodel
 
 # %% ../nbs/12b_loading.ipynb #a7c727ae
 def load_float_weights(model, path):
     "Load float weights (folder or file) into `model`; every key must match."
     try: missing, unexpected = model.load_state_dict(load_state(path), strict=False)
-    except (OSError, RuntimeError) as e: raise CliError(f"could not load weights from {path!r}: {one_line_message(e)}") from None
+    except (OSError, RuntimeError) as e:
+        raise CliError(f"could not load weights from {path!r}: {one_line_message(e)}") from None
     if missing or unexpected:
         raise CliError(f"weights at {path!r} do not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}"
                        " -- weights saved from a quantized model need --transform_config")

@@ -40,8 +40,9 @@ class QuantRobertaSelfAttention(nn.Module):
         super().__init__()
         self.num_attention_heads, self.attention_head_size = attn.num_attention_heads, attn.attention_head_size
         self.query, self.key, self.value, self.dropout = attn.query, attn.key, attn.value, attn.dropout
-        self.query_quan, self.key_quan, self.value_quan = (make_quantizer(n, level, per_channel, l.out_features)
-                                                           for n, l in [('query_quan', attn.query), ('key_quan', attn.key), ('value_quan', attn.value)])
+        self.query_quan, self.key_quan, self.value_quan = (
+            make_quantizer(n, level, per_channel, l.out_features)
+            for n, l in [('query_quan', attn.query), ('key_quan', attn.key), ('value_quan', attn.value)])
         self.qk_matmul, self.softmax = Matmul(), MaskedSoftmax(attn.attention_head_size ** -0.5)
         self.attn_quan = LSQInteger(level, signed=False)
         self.av_matmul, self.context_quan = Matmul(), LSQInteger(level)
@@ -64,7 +65,8 @@ class QuantRobertaSelfOutput(nn.Module):
         super().__init__()
         self.dense, self.dropout, self.LayerNorm = out.dense, out.dropout, out.LayerNorm
         self.dense_quan = make_quantizer('dense_quan', level, per_channel, out.dense.out_features)
-        self.dense_quan_after_ln = make_quantizer('dense_quan_after_ln', level, per_channel, out.LayerNorm.normalized_shape[-1])
+        self.dense_quan_after_ln = make_quantizer('dense_quan_after_ln', level, per_channel,
+                                                  out.LayerNorm.normalized_shape[-1])
 
     def forward(self, hidden_states, input_tensor):
         hidden_states = self.dropout(self.dense_quan(self.dense(hidden_states)))
@@ -168,16 +170,18 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU (or, where the co
     cfg = load_transform_config(config)
     require_relu(model, gelu='gelu' in cfg.snn_fc)
     if done := [n for n, m in model.named_modules() if isinstance(m, LSQInteger)]:
-        raise ValueError(f"the model is already quantized ({len(done)} LSQInteger quantizers, e.g. {done[0]!r}); quantizing "
-                         "again would replace every calibrated or trained step: use it as it is, or quantize the float model")
+        raise ValueError(f"the model is already quantized ({len(done)} LSQInteger quantizers, e.g. {done[0]!r}); "
+                         "quantizing again would replace every calibrated or trained step: use it as it is, "
+                         "or quantize the float model")
     found = match_modules(model, cfg.quantization)
     todo = [(name, cfg.quantization[p]['level'], cfg.quantization[p].get('per_channel', []))
             for p, names in found.items() for name in names]
     for name, _, per_channel in todo:
         cls = quant_class(model.get_submodule(name))
         wrong = [n for n in per_channel if n not in cls.quantizers]
-        if wrong: raise ValueError(f"quantization_config: per_channel {wrong} for {name!r}, a {cls.__name__}, whose quantizers are "
-                                   f"{list(cls.quantizers)}; use a separate regex entry for modules with other quantizers")
+        if wrong: raise ValueError(f"quantization_config: per_channel {wrong} for {name!r}, a {cls.__name__}, whose "
+                                   f"quantizers are {list(cls.quantizers)}; use a separate regex entry for modules "
+                                   "with other quantizers")
     if not inplace: model = copy.deepcopy(model)
     for name, level, per_channel in todo:
         module = model.get_submodule(name)
@@ -238,8 +242,8 @@ def read_safetensors(f) -> dict:
     from safetensors.torch import load_file
     try: return load_file(str(f))
     except Exception as e:  # safetensors' own error type: header too small, invalid JSON, ...
-        raise ValueError(f"{str(f)!r} is not a readable safetensors file ({' '.join(str(e).split())}); was it cut short? "
-                         "save it again") from None
+        raise ValueError(f"{str(f)!r} is not a readable safetensors file ({' '.join(str(e).split())}); "
+                         "was it cut short? save it again") from None
 
 # %% ../nbs/05_quantize.ipynb #1da0b6s2
 def load_state(path) -> dict:
@@ -259,8 +263,9 @@ def check_steps(model, # a module (QANN or SNN) or a state dict, after its weigh
         if n.rpartition('.')[2] not in ('s', 'threshold') or not t.is_floating_point(): continue
         wrong = t[~(torch.isfinite(t) & (t > 0))]
         if wrong.numel(): bad.append(f"{n} = {wrong.flatten()[0].item():.3g}")
-    if bad: raise ValueError(f"{str(where)!r}: quantizer steps and neuron thresholds must be finite and > 0, but {len(bad)} are "
-                             f"not, e.g. {bad[:3]}; these weights are damaged or were set by hand: recalibrate or save them again")
+    if bad: raise ValueError(f"{str(where)!r}: quantizer steps and neuron thresholds must be finite and > 0, but "
+                             f"{len(bad)} are not, e.g. {bad[:3]}; these weights are damaged or were set by hand: "
+                             "recalibrate or save them again")
     return model
 
 
@@ -271,8 +276,8 @@ def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     try: missing, unexpected = qmodel.load_state_dict(state, strict=False)
     except RuntimeError as e:  # size mismatches: weights of another width or depth
         first = next((l.strip() for l in str(e).splitlines() if 'size mismatch' in l), str(e).splitlines()[0])
-        raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: {first}; were they saved from a model "
-                         "of the same size?") from None
+        raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: {first}; were they saved from "
+                         "a model of the same size?") from None
     missing = [k for k in missing if not k.endswith(('position_ids', 'token_type_ids'))]
     if missing or unexpected:
         raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: missing {missing[:5]}, "
@@ -285,7 +290,8 @@ def model_from_saved_config(path):
     import transformers
     config = transformers.AutoConfig.from_pretrained(path)
     if getattr(config, 'snn_transform_config', None) is None:
-        raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or spiking model")
+        raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or "
+                         "spiking model")
     return model_class(config)(config), config   # pooled heads come back pooled
 
 # %% ../nbs/05_quantize.ipynb #b5bc9ds2
