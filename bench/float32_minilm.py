@@ -10,10 +10,7 @@ head is newly initialized (seed 0), which is all an exactness check needs. Per d
 examples whose logits are not bit-equal, the largest |SNN - QANN| / |QANN| over all logits, mean steps, and process
 CPU time of `simulate` and of the QANN forward (first `--f64_examples` examples in float64).
 """
-import argparse, copy, os, sys, time
-from pathlib import Path
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import argparse, copy, os, time
 import torch
 
 def main(args):
@@ -22,6 +19,7 @@ def main(args):
     from snn_roberta.quantize import quantize, calibrate
     from snn_roberta.convert import convert_to_snn
     from snn_roberta.simulate import simulate
+    from snn_roberta.config import BERT_PER_CHANNEL_FAST_CONFIG
     torch.set_num_threads(1)
     task = get_glue_task(args.task)
     ds = load_glue(args.task, os.environ.get('SNN_ROBERTA_GLUE_DIR', '/work/shared/data/glue'))
@@ -33,7 +31,7 @@ def main(args):
         out = tok(*texts, truncation=True, max_length=128, padding='longest', return_tensors='pt')
         return {k: v for k, v in out.items() if k in ('input_ids', 'attention_mask', 'token_type_ids')}
     train = ds['train'].select(range(32 * args.calib_batches))
-    q = calibrate(quantize(model, ROOT / 'snn_roberta/configs/bert_transform_cfg_per_channel_fast.yaml'),
+    q = calibrate(quantize(model, BERT_PER_CHANNEL_FAST_CONFIG),
                   [enc(train[i:i + 32]) for i in range(0, len(train), 32)], progress=False).eval()
     dev = ds['validation'].select(range(min(args.examples, len(ds['validation']))))
     batches = [enc(dev[i:i + args.batch_size]) for i in range(0, len(dev), args.batch_size)]

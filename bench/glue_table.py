@@ -5,9 +5,10 @@ language models beside it, and every command with its wall time. Rerun at any ti
 
     python bench/glue_table.py [--runs bench/runs/glue_v2] [--out bench/results/glue_minilm]
 """
-import argparse, json
+import argparse, dataclasses, json
 from pathlib import Path
 from snn_roberta.glue import default_glue_dir, glue_floor, load_glue
+from snn_roberta.finetune_all import MINILM_RECIPES
 from per_channel_table import times   # the same plan_times*.txt logs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +37,10 @@ def record(runs:Path, task:str, t:dict) -> dict|None:
     model = runs/task/"model"/"config.json"
     cfg = json.loads(model.read_text()) if model.exists() else {}
     head = METRICS[task][0]
-    floor = glue_floor(task, load_glue(task, default_glue_dir())["validation"]["label"])
+    dev = load_glue(task, default_glue_dir())["validation"]["label"]
+    floor = glue_floor(task, dev)
     minutes = {s: round(t[f"{task}.{s}"][2] / 60, 1) for s in ("model", "float", "qann", "snn") if f"{task}.{s}" in t}
-    rec = dict(task=task, metric=head, floor=floor.get(head), float=fl.get(f"eval_{head}"), qann=qa.get(f"eval_{head}"),
+    rec = dict(task=task, metric=head, dev_examples=len(dev), floor=floor.get(head), float=fl.get(f"eval_{head}"), qann=qa.get(f"eval_{head}"),
                snn=sn.get(f"eval_{head}") if "eval_snn_agreement" in sn else None,
                snn_examples=sn.get("eval_samples") if "eval_snn_agreement" in sn else None,
                qann_on_snn_examples=sn.get(f"eval_qann_{head}"), floor_on_snn_examples=sn.get(f"eval_floor_{head}"),
@@ -48,7 +50,9 @@ def record(runs:Path, task:str, t:dict) -> dict|None:
                        for m in METRICS[task][1:]},
                model={"kind": "GELU" if cfg.get("hidden_act", "").startswith("gelu") else cfg.get("hidden_act"),
                       "pooling": cfg.get("pooling", "cls"), "siamese": cfg.get("siamese", False)},
-               recipe=(runs/task/"qann"/"recipe.txt").read_text().strip() if (runs/task/"qann"/"recipe.txt").exists() else None)
+               recipe=dataclasses.asdict(MINILM_RECIPES[task]),
+               commands={s: (runs/task/s/"recipe.txt").read_text().strip() for s in ("model", "float", "qann", "snn")
+                         if (runs/task/s/"recipe.txt").exists()})
     if task == "stsb": rec["snn_max_score_diff"] = sn.get("eval_snn_max_score_diff")
     else: rec["snn_agreement"] = sn.get("eval_snn_agreement")
     rec["snn_max_logit_diff"] = sn.get("eval_snn_max_logit_diff")
@@ -64,7 +68,8 @@ def row(r:dict) -> str:
             f"{r['snn_agreement']:.3f}" if r.get("snn_agreement") is not None else "")
     head = "siamese, mean" if r["model"]["siamese"] else r["model"]["pooling"]
     mins = " / ".join(str(r["minutes"].get(s, "–")) for s in ("float", "qann", "snn"))
-    snn = f"{fmt(r['snn'])} on {r['snn_examples']} (QANN {fmt(r['qann_on_snn_examples'])}, floor {fmt(r['floor_on_snn_examples'])})" \
+    n = f"all {r['snn_examples']}" if r["snn_examples"] == r.get("dev_examples") else f"the first {r['snn_examples']}"
+    snn = f"{fmt(r['snn'])} on {n} (QANN {fmt(r['qann_on_snn_examples'])}, floor {fmt(r['floor_on_snn_examples'])})" \
         if r["snn"] is not None else ""
     qann = f"**{fmt(r['qann'])}**" if r["qann"] is not None else "not run yet"
     return (f"| {NAMES[r['task']]} | {r['metric']} | {head} | {fmt(r['floor'])} | {fmt(r['float'])} | {qann} "
@@ -77,6 +82,7 @@ def paths_side_by_side(paths:dict) -> list:
     for task in TASKS:
         found = {label: results(runs/task/"snn") for label, runs in paths.items()}
         if not all("eval_snn_agreement" in r for r in found.values()): continue
+        if len({r["eval_samples"] for r in found.values()}) > 1: continue   # side by side only on the same examples
         head = METRICS[task][0]
         for label, r in found.items():
             q, f = results(paths[label]/task/"qann"), results(paths[label]/task/"float")
@@ -97,7 +103,7 @@ def paths_side_by_side(paths:dict) -> list:
 
 
 def markdown(recs:list, runs:Path, t:dict, machine:str, paths:dict|None=None) -> str:
-    head = ("| task | metric | head | floor | float | QANN (fine-tuned, or calibrated where the recipe trains 0 epochs) | goal | SNN on its first dev examples | SNN = QANN "
+    head = ("| task | metric | head | floor | float | QANN (fine-tuned, or calibrated where the recipe trains 0 epochs) | goal | SNN on the first 500 dev examples (all, where fewer) | SNN = QANN "
             "| SNN mean steps | minutes float / QANN / SNN |\n|---|---|---|---|---|---|---|---|---|---|---|")
     ours = {r["task"]: r["qann"] for r in recs}
     pub_head = "| model | MRPC | SST-2 | STS-B | RTE | CoLA | WNLI |\n|---|---|---|---|---|---|---|"
@@ -113,8 +119,8 @@ def markdown(recs:list, runs:Path, t:dict, machine:str, paths:dict|None=None) ->
         "# GLUE: MiniLM-L6 on every task with a training split, SNN = QANN", "",
         f"Made by `bash bench/glue_minilm.sh` then `python bench/glue_table.py` (records in `glue_minilm.json`). Machine: "
         f"{machine}. Settings: `{settings}`. Each task's recipe (pooling, training examples, epochs, learning rates) is its "
-        "line in the script's RECIPE table, repeated in the record. Float and QANN are scored on the whole dev set; the SNN "
-        "is the fine-tuned QANN converted with the fast per-channel recipe and simulated on the first dev examples. MRPC's "
+        "`snn_roberta.finetune_all.MINILM_RECIPES` entry, repeated in the record with the command of each stage. Float and QANN are scored on the whole dev set; the SNN "
+        "is the fine-tuned QANN converted with the fast per-channel recipe and simulated on the first 500 dev examples (the whole dev set where it has fewer). MRPC's "
         "headline is F1 (accuracy in brackets), STS-B's Pearson (Spearman in brackets). *SNN = QANN*: the share of "
         "predictions equal to the QANN's (STS-B: the largest difference of the scores).", "",
         head, *[row(r) for r in recs], "",

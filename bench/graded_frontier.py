@@ -92,7 +92,7 @@ def timed(f, repeat=1):
 
 def run(args):
     from snn_roberta.convert import convert_to_snn
-    from snn_roberta.config import with_speed
+    from snn_roberta.config import with_graded_spikes
     from snn_roberta.simulate import simulate
     from snn_roberta.measure import synaptic_ops, energy
     import bench_models
@@ -111,7 +111,7 @@ def run(args):
     grid = [tuple(map(int, g.split(','))) for g in args.grid] if args.grid else GRID
     rows = []
     for m, B in grid:
-        snn = convert_to_snn(qmodel, with_speed(base, max_spikes_per_step=m, bias_steps=B))
+        snn = convert_to_snn(qmodel, with_graded_spikes(base, max_spikes_per_step=m, bias_steps=B))
         per = dict(steps=[], final=[], events=[], units=[], qann_units=[], agree=0, correct=0, max_rel_err=0.0, s=0.0, cpu=0.0,
                    qann_s=0.0, qann_cpu=0.0, simulated=[], ops={}, ann_mac=0.0, graded_ops={})
         for b, qb, i in zip(batches, q, range(len(batches))):

@@ -35,7 +35,7 @@ def main(argv=None):
     import bench_models
     from snn_roberta.quantizer import LSQInteger
     from snn_roberta.convert import convert_to_snn
-    from snn_roberta.config import with_speed
+    from snn_roberta.config import with_graded_spikes
     from snn_roberta.simulate import simulate
     t0 = time.perf_counter()
     qmodel, batches, _ = bench_models.build_model(args.model, SimpleNamespace(quick=False, pairs={args.model: args.pairs}, batch_size=args.pairs))
@@ -49,7 +49,7 @@ def main(argv=None):
     cols, table = [], {}
     for s in args.settings:
         m, B = map(int, s.split(','))
-        snn = convert_to_snn(qmodel, with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=B))
+        snn = convert_to_snn(qmodel, with_graded_spikes(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=B))
         t = time.perf_counter(), time.process_time()
         r = simulate(snn, b['input_ids'], b['attention_mask'], b.get('token_type_ids'))
         cols.append(f"m={m}, bias {B}: {r.steps.float().mean():.1f} steps, {time.perf_counter() - t[0]:.0f} s ({time.process_time() - t[1]:.0f} s CPU)")

@@ -14,7 +14,8 @@ def load(d):
 def times(runs):
     "{step: (start HH:MM, command, seconds, exit code)} from plan_times.txt (or each lane's plan_times_*.txt)."
     out, cmd = {}, {}
-    for line in (l for f in sorted(Path(runs).glob('plan_times*.txt')) for l in f.read_text().splitlines()):
+    logs = sorted(Path(runs).glob('plan_times*.txt'), key=lambda f: f.stat().st_mtime)   # oldest first: the latest run wins
+    for line in (l for f in logs for l in f.read_text().splitlines()):
         m = re.match(r'== (\S+) start (\S+): (.*)', line)
         if m: cmd[m[1]] = (m[2], m[3]); continue
         m = re.match(r'== (\S+) rc=(\d+) (\d+) s', line)

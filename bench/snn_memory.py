@@ -37,13 +37,13 @@ def worker(args):
     torch.set_num_threads(1)
     import bench_models
     from snn_roberta.convert import convert_to_snn
-    from snn_roberta.config import with_speed
+    from snn_roberta.config import with_graded_spikes
     from snn_roberta.simulate import simulate
     from snn_roberta.neuron import SpikingModule
     from snn_roberta.operators import AccumulateDiff
     qmodel, batches, _ = bench_models.build_model('minilm', SimpleNamespace(quick=False, pairs={'minilm': args.pairs}, batch_size=args.pairs))
     m, B = map(int, args.setting.split(','))
-    snn = convert_to_snn(qmodel, with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=B))
+    snn = convert_to_snn(qmodel, with_graded_spikes(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=B))
     b = batches[0]
     kind = lambda mod: f"AccumulateDiff({type(mod.fn).__name__})" if isinstance(mod, AccumulateDiff) else type(mod).__name__
     kept, biggest = {}, {}

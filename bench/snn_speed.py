@@ -115,11 +115,11 @@ def worker(args):
         model = qmodel
         run = lambda i, b: (model(**b).logits, None)
     elif args.worker in ('ours', 'fast'):
-        from snn_roberta.config import with_speed
+        from snn_roberta.config import with_graded_spikes
         m, bias = map(int, args.fast.split(','))
         chunk = args.fast_chunk_steps if args.worker == 'fast' else args.chunk_steps
         model = convert_to_snn(qmodel) if args.worker == 'ours' else convert_to_snn(
-            qmodel, with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=bias))
+            qmodel, with_graded_spikes(qmodel.config.snn_transform_config, max_spikes_per_step=m, bias_steps=bias))
         def run(i, b):
             r = simulate(model, b['input_ids'], b['attention_mask'], b.get('token_type_ids'), max_steps=args.max_steps,
                          **({'chunk_steps': chunk} if chunk else {}))

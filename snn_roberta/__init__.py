@@ -14,12 +14,14 @@ import dis, importlib, sys, types
 
 API = {  # stage module -> the names it offers at the front door
     'quantizer': ('LSQInteger', 'DEFAULT_LEVEL'),
+    'progress': ('EvaluationCallback', 'ProgressBar', 'running_stage', 'tracked'),
     'neuron': ('STBIFNeuron',),
     'models': ('tiny_roberta', 'tiny_bert', 'build_tiny_roberta', 'train_bpe_tokenizer', 'minilm', 'minilm_relu',
                'relu_variant', 'require_relu', 'distill_relu', 'DistillationTrainer', 'make_model', 'model_inputs',
                'with_pooling', 'load_classifier', 'pooled_vectors', 'head_logits', 'fit_head'),
     'config': ('load_transform_config', 'TransformConfig', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'PER_CHANNEL_CONFIG',
-               'BERT_PER_CHANNEL_CONFIG', 'PER_CHANNEL_FAST_CONFIG', 'BERT_PER_CHANNEL_FAST_CONFIG', 'with_speed'),
+               'BERT_PER_CHANNEL_CONFIG', 'PER_CHANNEL_FAST_CONFIG', 'BERT_PER_CHANNEL_FAST_CONFIG', 'with_graded_spikes',
+               'with_speed'),
     'quantize': ('quantize', 'calibrate', 'load_quantized'),
     'convert': ('convert_to_snn', 'save_snn', 'load_snn'),
     'simulate': ('simulate', 'SimulationResult', 'equivalence_report', 'firing_rates', 'score_per_step',
@@ -29,7 +31,7 @@ API = {  # stage module -> the names it offers at the front door
                  'plot_accuracy_per_step', 'plot_equivalence', 'plot_neuron_trace'),
     'glue': ('load_glue', 'preprocess_glue', 'compute_glue_metrics', 'glue_floor', 'get_glue_task', 'default_glue_dir',
              'task_texts'),
-    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvaluationCallback', 'EvalProgress', 'ProgressBar', 'running_stage'),
+    'evaluate': ('evaluate_snn', 'dataset_batches', 'EvalProgress'),
     'widgets': ('ConversionDashboard', 'NeuronPlayground'),
 }
 WHERE = {name: module for module, names in API.items() for name in names}

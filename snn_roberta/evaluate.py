@@ -4,15 +4,12 @@
 
 # %% auto #0
 __all__ = ['process_shard', 'dataset_batches', 'shard_of_this_process', 'pad_steps', 'score_tolerance', 'per_step_scores',
-           'decided_after', 'snn_metrics', 'EvalProgress', 'EvaluationCallback', 'running_stage', 'tracked',
-           'ProgressBar', 'StageLog', 'TrainingStage', 'reference_name', 'evaluate_snn', 'simulate_splits',
-           'evaluate_splits']
+           'decided_after', 'snn_metrics', 'EvalProgress', 'TrainingStage', 'reference_name', 'evaluate_snn',
+           'simulate_splits', 'evaluate_splits']
 
 # %% ../nbs/11_evaluate.ipynb #e11a0004
-from contextlib import contextmanager
 from fastcore.basics import patch
 from dataclasses import dataclass, field
-import logging
 import copy
 import numpy as np
 import torch
@@ -20,7 +17,6 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
-from tqdm.auto import tqdm
 from transformers import TrainerCallback
 from .models import MODEL_INPUTS, model_inputs
 from .simulate import (SimulationResult, simulate, score_per_step, agreement_per_step, decision_steps)
@@ -29,15 +25,16 @@ from .glue import GlueTask, compute_glue_metrics, get_glue_task, glue_floor, spl
 import time
 from datasets import DatasetDict
 from .convert import convert_to_snn
+from .progress import EvaluationCallback, running_stage, tracked, ProgressBar, StageLog   # here too, as before
 
 # %% ../nbs/11_evaluate.ipynb #e11a0007
 def dataset_batches(dataset, # a tokenized split (`glue.preprocess_glue`)
                     collator, # pads a list of examples, e.g. `DataCollatorWithPadding(tokenizer)`
                     batch_size:int, # examples per batch
                     by_length:bool=False, # shortest examples first (and an `index` column with their positions)
-                    shard:tuple=(0, 1), # (rank r, processes N): only batches r, r+N, ... of all (e.g. `shard_of_this_process()`)
+                    shard:tuple=(0, 1), # (rank r, processes N): only batches r, r+N, ... (`shard_of_this_process()`)
                    ) -> DataLoader:
-    "Batches of `dataset` as dicts of tensors: the model's inputs, `labels` if present, `index` when sorted or sharded, `batch` when sharded."
+    "Batches of `dataset` as dicts of tensors: model inputs, `labels`, `index` (sorted or sharded), `batch` (sharded)."
     rank, world = shard
     if not 0 <= rank < world: raise ValueError(f"dataset_batches: shard={shard!r} needs 0 <= rank < number of "
                                                "processes")
@@ -52,7 +49,7 @@ def dataset_batches(dataset, # a tokenized split (`glue.preprocess_glue`)
 
 # %% ../nbs/11_evaluate.ipynb #e11a0042
 def shard_of_this_process() -> tuple:
-    "`(rank, number of processes)` of this process in a `torch.distributed` run (torchrun, accelerate launch); `(0, 1)` alone."
+    "`(rank, number of processes)` of this process in a `torch.distributed` run (torchrun, accelerate); `(0, 1)` alone."
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
@@ -149,70 +146,9 @@ class EvalProgress:
     agreement_per_step: torch.Tensor # [T] agreement with the QANN after each step
     result: SimulationResult|None = None  # the running (or last) batch's simulation
     metrics: dict = field(default_factory=dict)  # every metric so far (after `on_batch`), the final ones at `on_end`
-    qann_score: float|None = None    # the QANN's metric over the same examples: where the SNN's curve ends at agreement 1
+    qann_score: float|None = None    # the QANN's metric on the same examples: where the SNN's curve ends at agreement 1
     reference: str = 'QANN'          # the QANN the SNN is compared with, named with its float type: 'QANN (float64)'
     cost: dict = field(default_factory=dict)  # at `on_end`: `OpsReport.summary()` of every batch (operations, energy)
-
-# %% ../nbs/11_evaluate.ipynb #e11a0023
-class EvaluationCallback:
-    "The named events of the long stages and of an SNN evaluation (as `TrainerCallback`'s); a view overrides what it shows."
-    def on_stage_begin(self, stage:str, total:int|None=None, text:str=''): "A stage starts: `total` units of work, if known."
-    def on_stage_step(self, stage:str, done:int, total:int|None=None): "`done` units of `stage` are finished."
-    def on_stage_end(self, stage:str, text:str=''): "`stage` is finished."
-    def on_start(self, progress:EvalProgress): "Before the first batch of a simulation."
-    def on_chunk(self, progress:EvalProgress): "After every chunk of time steps of the running batch."
-    def on_batch(self, progress:EvalProgress): "After every batch, with all metrics so far."
-    def on_end(self, progress:EvalProgress): "After the last batch, with the final metrics."
-
-# %% ../nbs/11_evaluate.ipynb #b556a1e2
-@contextmanager
-def running_stage(stage:str, # 'calibrate', 'distill', 'train', 'convert', ...
-                  callbacks=(), # `EvaluationCallback`s
-                  total:int|None=None, # units of work, if known
-                  text:str='', # what the stage works on, for the views
-                 ):
-    "Tell `callbacks` that `stage` begins, run the block, then that it ended."
-    for cb in callbacks: cb.on_stage_begin(stage, total, text)
-    yield
-    for cb in callbacks: cb.on_stage_end(stage)
-
-# %% ../nbs/11_evaluate.ipynb #076196ae
-def tracked(items, # any iterable: batches, say
-            stage:str, # the stage they belong to
-            callbacks=(), # `EvaluationCallback`s
-            total:int|None=None, # number of items, if `len(items)` does not say
-            text:str='', # what the stage works on, for the views
-           ):
-    "Yield from `items` as `stage`, telling `callbacks` when it begins, after each item, and when it ends."
-    total = total if total is not None else len(items) if hasattr(items, '__len__') else None
-    with running_stage(stage, callbacks, total, text):
-        for i, item in enumerate(items):
-            yield item
-            for cb in callbacks: cb.on_stage_step(stage, i + 1, total)
-
-# %% ../nbs/11_evaluate.ipynb #e11a0025
-class ProgressBar(EvaluationCallback):
-    "A `tqdm` bar over the batches of a stage; in an evaluation it shows agreement and mean steps so far."
-    def __init__(self, desc:str='SNN'): self.desc, self.bar = desc, None
-    def on_start(self, progress): self.bar = tqdm(total=progress.batches, desc=self.desc, unit='batch')
-    def on_batch(self, progress):
-        self.bar.update(1)
-        m = progress.metrics
-        self.bar.set_postfix(agreement=f"{m['snn_agreement']:.3f}", steps=f"{m['snn_mean_steps']:.0f}")
-    def on_end(self, progress): self.bar.close()
-    def on_stage_begin(self, stage, total=None, text=''): self.bar = tqdm(total=total, desc=self.desc, unit='batch')
-    def on_stage_step(self, stage, done, total=None): self.bar.update(done - self.bar.n)
-    def on_stage_end(self, stage, text=''): self.bar.close()
-
-# %% ../nbs/11_evaluate.ipynb #2bfca03f
-class StageLog(EvaluationCallback):
-    "A view that logs a line when a stage begins and one, with its time, when it ends."
-    def __init__(self, logger:logging.Logger): self.logger, self.started = logger, {}
-    def on_stage_begin(self, stage, total=None, text=''):
-        self.started[stage] = time.time()
-        self.logger.info(f"{stage}: {text}" if text else f"{stage} ...")
-    def on_stage_end(self, stage, text=''):
-        self.logger.info(f"{stage}: done in {time.time() - self.started.pop(stage, time.time()):.1f} s")
 
 # %% ../nbs/11_evaluate.ipynb #6613414f
 class TrainingStage(TrainerCallback):
@@ -246,21 +182,23 @@ _COLUMNS = ("snn", "qann", "labels", "per_step", "steps", "converged", "index")
 
 # %% ../nbs/11_evaluate.ipynb #8065b28e
 class _BatchRecords:
-    "What an evaluation keeps per batch: logits, labels, running predictions, steps, operation counts; and how to score it."
+    "What an evaluation keeps per batch: logits, labels, running predictions, steps, operation counts; how to score it."
     reference = 'QANN'  # `reference_name` of the QANN that gave the "qann" rows
-    def __init__(self, task): self.task, self.rows, self.costs, self.numbers, self.last = task, {k: [] for k in _COLUMNS}, [], [], None
+    def __init__(self, task):
+        self.task, self.rows, self.costs, self.numbers, self.last = task, {k: [] for k in _COLUMNS}, [], [], None
 
     def add(self, result, qann_logits, labels, index, number):
-        for k, v in zip(_COLUMNS, (result.logits.cpu(), qann_logits, labels, result.predictions_per_step().cpu(), result.steps,
-                                result.converged, index)):
+        for k, v in zip(_COLUMNS, (result.logits.cpu(), qann_logits, labels, result.predictions_per_step().cpu(),
+                                result.steps, result.converged, index)):
             self.rows[k].append(v)
         self.costs.append(sum_reports(ops_report(result))); self.numbers.append(number); self.last = result
 
     def cat(self, k): return torch.cat(self.rows[k])
 
     def metrics(self) -> dict:
-        return snn_metrics(self.task, self.cat("snn"), self.cat("qann"), self.cat("labels"), pad_steps(self.rows["per_step"]),
-                           self.cat("steps"), self.cat("converged"), self.cat("index"))
+        return snn_metrics(self.task, self.cat("snn"), self.cat("qann"), self.cat("labels"),
+                           pad_steps(self.rows["per_step"]), self.cat("steps"), self.cat("converged"),
+                           self.cat("index"))
 
     def progress(self, batches, running=None, labels=None, reference=None) -> EvalProgress:
         "Where the evaluation stands: the finished batches, and the `running` batch's steps so far if given."
@@ -327,7 +265,7 @@ def _simulate_batches(snn, qmodel, batches, tally, max_steps, chunk_steps, callb
 @torch.no_grad()
 def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
                  qmodel:nn.Module, # the QANN it was converted from: the reference
-                 batches, # iterable of dicts with model inputs and `labels` (e.g. `dataset_batches`; several processes: each its `shard`)
+                 batches, # dicts with model inputs and `labels` (`dataset_batches`; several processes: each a `shard`)
                  task=None, # GLUE task name for its metrics; None: accuracy, or Pearson for a one-output head
                  max_steps:int=512, # step limit per batch
                  chunk_steps:int=8, # steps per model call
@@ -335,7 +273,7 @@ def evaluate_snn(snn:nn.Module, # an SNN from `convert_to_snn`
                  record_first:bool=False, # record the first batch's spikes (for a raster)
                  energy_preset='45nm-fp32', # energy figures for the operation counts (see `measure.ENERGY_PRESETS`)
                 ) -> dict:
-    "Simulate `snn` on every batch, score it against the labels and `qmodel` (see `snn_metrics`), count operations and energy."
+    "Simulate `snn` on every batch, score it against the labels and `qmodel` (`snn_metrics`), count operations, energy."
     qmodel = _like(qmodel, snn).eval()
     n_batches = len(batches) if hasattr(batches, "__len__") else None
     _emit(callbacks, "on_start", EvalProgress(0, n_batches, 0, "accuracy", torch.zeros(0), torch.zeros(0)))

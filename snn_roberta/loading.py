@@ -15,7 +15,7 @@ from .config import BERT_CONFIG
 from .models import load_classifier, load_teacher
 from .quantize import quantize, calibrate, load_quantized_weights, load_state
 from .glue import GlueTask
-from .evaluate import dataset_batches, running_stage
+from .evaluate import dataset_batches
 from .cli_checks import CliError, one_line_message
 
 # %% ../nbs/12b_loading.ipynb #0822cc1c
@@ -41,7 +41,7 @@ def _names(keys, n=4) -> str:
 
 # %% ../nbs/12b_loading.ipynb #ddb278bb
 def _report_load(name, model, info:dict):
-    "One line for each kind of weight `from_pretrained` did not load as saved (a QANN folder's quantizer steps load later)."
+    "One line per kind of weight `from_pretrained` did not load as saved (a QANN folder's quantizer steps load later)."
     mismatched = (k[0] if isinstance(k, tuple) else k for k in info.get("mismatched_keys", ()))
     fresh = [*info.get("missing_keys", ()), *mismatched]
     if fresh: logger.warning(f"{type(model).__name__} from {name}: new, untrained weights for {_names(fresh)} "
@@ -97,14 +97,16 @@ def transform_model(model, # the float model
     if weights_path:
         try: load_quantized_weights(qmodel, weights_path)
         except Exception as e:  # size mismatches (RuntimeError), truncated or empty files (SafetensorError), ...
-            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: {one_line_message(e)[:400]}") from None
+            raise CliError(f"could not load the QANN weights at {str(weights_path)!r}: "
+                           f"{one_line_message(e)[:400]}") from None
     return qmodel
 
 # %% ../nbs/12b_loading.ipynb #a7c727ae
 def load_float_weights(model, path):
     "Load float weights (folder or file) into `model`; every key must match."
     try: missing, unexpected = model.load_state_dict(load_state(path), strict=False)
-    except (OSError, RuntimeError) as e: raise CliError(f"could not load weights from {path!r}: {one_line_message(e)}") from None
+    except (OSError, RuntimeError) as e:
+        raise CliError(f"could not load weights from {path!r}: {one_line_message(e)}") from None
     if missing or unexpected:
         raise CliError(f"weights at {path!r} do not fit the model: missing {missing[:3]}, unexpected {unexpected[:3]}"
                        " -- weights saved from a quantized model need --transform_config")
@@ -116,14 +118,12 @@ def calibrate_qann(model, # the QANN
                    collator, # pads examples into batches
                    batch_size:int, # examples per batch
                    device, # where the model runs
-                   progress:bool=True, # show a progress bar
-                   callbacks=(), # more views of the progress (`evaluate.EvaluationCallback`s)
+                   progress:bool=True, # show a text progress bar
+                   callbacks=(), # more views of the `calibrate` stage (`progress.EvaluationCallback`s): the log
                   ):
-    "Set the steps of an uncalibrated QANN from a few training batches: the `calibrate` stage of the progress protocol."
+    "Set the steps of an uncalibrated QANN from a few training batches: `calibrate`, a stage of the progress protocol."
     batches = dataset_batches(dataset, collator, batch_size)
-    text = f"setting the quantizer steps on {len(dataset)} training examples"
-    with running_stage("calibrate", callbacks, len(batches), text):
-        return calibrate(model.to(device), batches, progress=progress)   # the batches as they are: its own bar
+    return calibrate(model.to(device), batches, progress=progress, callbacks=callbacks)
 
 # %% ../nbs/12b_loading.ipynb #de566c2f
 def teacher_for(plan, # the `run_glue.RunPlan`: its teacher folder (or None) and task

@@ -21,12 +21,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 from tokenizers import ByteLevelBPETokenizer
 from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification,
                           RobertaConfig, RobertaForSequenceClassification, RobertaTokenizerFast, Trainer,
                           get_linear_schedule_with_warmup)
 from transformers.activations import ACT2CLS
+from .progress import ProgressBar, tracked
 
 # %% ../nbs/03_models.ipynb #e9d7ed72
 def tiny_roberta_config(num_hidden_layers=2, # encoder layers
@@ -443,7 +443,8 @@ def distill_relu(student:nn.Module, # the ReLU model (e.g. `relu_variant` of a c
                  lr=1e-4, # peak learning rate (AdamW, 10% warm-up, linear decay)
                  max_length=128, # longer texts are truncated
                  seed=0, # shuffling seed
-                 progress=True, # show a progress bar
+                 progress=True, # show a text progress bar (the `ProgressBar` view), with the loss
+                 callbacks=(), # more views of the `distill` stage (`progress.EvaluationCallback`s)
                 ) -> list:
     "Train `student`'s encoder to reproduce `teacher`'s hidden states on `texts`; return the loss of each step."
     if type(student.base_model) is not type(teacher.base_model):
@@ -458,9 +459,9 @@ def distill_relu(student:nn.Module, # the ReLU model (e.g. `relu_variant` of a c
     n_steps = sum(map(len, epoch_batches))
     opt = torch.optim.AdamW(student.base_model.parameters(), lr=lr, weight_decay=0.01)
     sched = get_linear_schedule_with_warmup(opt, max(1, n_steps // 10), n_steps)
-    losses = []
-    bar = tqdm([b for bs in epoch_batches for b in bs], desc="distil GELU→ReLU", disable=not progress)
-    for idx in bar:
+    views, losses = [*callbacks, *([ProgressBar("distil GELU→ReLU")] if progress else [])], []
+    steps = [b for bs in epoch_batches for b in bs]
+    for idx in tracked(steps, 'distill', views, text=f"copying the teacher's hidden states on {len(texts)} texts"):
         batch = [texts[i] for i in idx.tolist()]
         enc = tokenizer(*(zip(*batch) if isinstance(batch[0], tuple) else (batch,)), padding=True, truncation=True,
                         max_length=max_length, return_tensors="pt").to(device)
@@ -468,7 +469,8 @@ def distill_relu(student:nn.Module, # the ReLU model (e.g. `relu_variant` of a c
         loss = hidden_state_loss(student.base_model(**enc, output_hidden_states=True).hidden_states[1:], target,
                                  enc["attention_mask"])
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-        losses.append(loss.item()); bar.set_postfix(loss=f"{losses[-1]:.4f}")
+        losses.append(loss.item())
+        for cb in views: cb.on_stage_log('distill', {'loss': losses[-1]})
     teacher.train(modes[0]); student.train(modes[1])
     return losses
 

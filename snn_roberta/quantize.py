@@ -9,12 +9,12 @@ __all__ = ['QUANT_MODULES', 'Matmul', 'make_quantizer', 'QuantRobertaSelfAttenti
            'check_steps', 'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
-import copy, re
+import copy, itertools, re
 from pathlib import Path
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 from .quantizer import DEFAULT_LEVEL, LSQInteger
+from .progress import ProgressBar, tracked
 from .operators import MaskedSoftmax
 from .models import require_relu, model_inputs, model_class, TokenPooling, PairHead
 from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
@@ -40,8 +40,9 @@ class QuantRobertaSelfAttention(nn.Module):
         super().__init__()
         self.num_attention_heads, self.attention_head_size = attn.num_attention_heads, attn.attention_head_size
         self.query, self.key, self.value, self.dropout = attn.query, attn.key, attn.value, attn.dropout
-        self.query_quan, self.key_quan, self.value_quan = (make_quantizer(n, level, per_channel, l.out_features)
-                                                           for n, l in [('query_quan', attn.query), ('key_quan', attn.key), ('value_quan', attn.value)])
+        self.query_quan, self.key_quan, self.value_quan = (
+            make_quantizer(n, level, per_channel, l.out_features)
+            for n, l in [('query_quan', attn.query), ('key_quan', attn.key), ('value_quan', attn.value)])
         self.qk_matmul, self.softmax = Matmul(), MaskedSoftmax(attn.attention_head_size ** -0.5)
         self.attn_quan = LSQInteger(level, signed=False)
         self.av_matmul, self.context_quan = Matmul(), LSQInteger(level)
@@ -64,12 +65,14 @@ class QuantRobertaSelfOutput(nn.Module):
         super().__init__()
         self.dense, self.dropout, self.LayerNorm = out.dense, out.dropout, out.LayerNorm
         self.dense_quan = make_quantizer('dense_quan', level, per_channel, out.dense.out_features)
-        self.dense_quan_after_ln = make_quantizer('dense_quan_after_ln', level, per_channel, out.LayerNorm.normalized_shape[-1])
+        self.dense_quan_after_ln = make_quantizer('dense_quan_after_ln', level, per_channel,
+                                                  out.LayerNorm.normalized_shape[-1])
 
     def forward(self, hidden_states, input_tensor):
         hidden_states = self.dropout(self.dense_quan(self.dense(hidden_states)))
         return self.dense_quan_after_ln(self.LayerNorm(hidden_states + input_tensor))
 
+# %% ../nbs/05_quantize.ipynb #583841s1
 class QuantRobertaOutput(QuantRobertaSelfOutput):
     "The feed-forward output: the same computation as the attention's self-output."
 
@@ -138,6 +141,7 @@ QUANT_MODULES = {'SelfAttention': QuantRobertaSelfAttention, 'SelfOutput': Quant
                  'Output': QuantRobertaOutput, 'Intermediate': QuantRobertaIntermediate,
                  'ClassificationHead': QuantRobertaClassificationHead, 'Pooler': QuantBertPooler, 'Linear': QuantLinear}
 
+# %% ../nbs/05_quantize.ipynb #5f0b08s1
 def quant_class(module:nn.Module):
     "The quantized class for `module`, by the ending of its class name (longest ending first)."
     name = type(module).__name__
@@ -166,16 +170,18 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU (or, where the co
     cfg = load_transform_config(config)
     require_relu(model, gelu='gelu' in cfg.snn_fc)
     if done := [n for n, m in model.named_modules() if isinstance(m, LSQInteger)]:
-        raise ValueError(f"the model is already quantized ({len(done)} LSQInteger quantizers, e.g. {done[0]!r}); quantizing "
-                         "again would replace every calibrated or trained step: use it as it is, or quantize the float model")
+        raise ValueError(f"the model is already quantized ({len(done)} LSQInteger quantizers, e.g. {done[0]!r}); "
+                         "quantizing again would replace every calibrated or trained step: use it as it is, "
+                         "or quantize the float model")
     found = match_modules(model, cfg.quantization)
     todo = [(name, cfg.quantization[p]['level'], cfg.quantization[p].get('per_channel', []))
             for p, names in found.items() for name in names]
     for name, _, per_channel in todo:
         cls = quant_class(model.get_submodule(name))
         wrong = [n for n in per_channel if n not in cls.quantizers]
-        if wrong: raise ValueError(f"quantization_config: per_channel {wrong} for {name!r}, a {cls.__name__}, whose quantizers are "
-                                   f"{list(cls.quantizers)}; use a separate regex entry for modules with other quantizers")
+        if wrong: raise ValueError(f"quantization_config: per_channel {wrong} for {name!r}, a {cls.__name__}, whose "
+                                   f"quantizers are {list(cls.quantizers)}; use a separate regex entry for modules "
+                                   "with other quantizers")
     if not inplace: model = copy.deepcopy(model)
     for name, level, per_channel in todo:
         module = model.get_submodule(name)
@@ -192,27 +198,33 @@ def _observe_only(self:LSQInteger, x):
     self.observe(x)
     return x
 
+# %% ../nbs/05_quantize.ipynb #q05c0001
 @torch.no_grad()
 def calibrate(qmodel:nn.Module, # a QANN from `quantize`
               batches, # iterable of batches: dicts with input_ids/attention_mask, or (input_ids, attention_mask)
               max_batches:int|None=None, # stop after this many batches
-              progress:bool=True, # show a progress bar
+              progress:bool=True, # show a text progress bar (the `ProgressBar` view)
+              callbacks=(), # more views of the `calibrate` stage (`progress.EvaluationCallback`s): a dashboard, a log
              ) -> nn.Module:
     "Set every quantizer's step `s` from the activations of a few batches (works on any device, in eval mode)."
     quantizers = [m for m in qmodel.modules() if isinstance(m, LSQInteger)]
     if not quantizers: raise ValueError("calibrate: the model has no LSQInteger quantizers; call quantize(model) first")
     device, training = next(qmodel.parameters()).device, qmodel.training
+    known = len(batches) if hasattr(batches, '__len__') else None
+    total = known if max_batches is None else max_batches if known is None else min(known, max_batches)
+    views = [*callbacks, *([ProgressBar('calibrate')] if progress else [])]
+    text = f"setting the steps of {len(quantizers)} quantizers from {total or 'the'} batches"
     qmodel.eval()
     for q in quantizers: q.start_calibration(); q.forward = _observe_only.__get__(q)
     seen = 0
     try:
-        for i, batch in enumerate(tqdm(batches, desc='calibrate', disable=not progress, total=max_batches)):
-            if max_batches is not None and i >= max_batches: break
+        for batch in tracked(itertools.islice(batches, max_batches), 'calibrate', views, total, text):
             qmodel(**model_inputs(batch, device)); seen += 1
     finally:
         for q in quantizers: del q.forward; q.finish_calibration()
     qmodel.train(training)
-    if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; pass a few batches of real inputs")
+    if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; "
+                                  "pass a few batches of real inputs")
     return qmodel
 
 # %% ../nbs/05_quantize.ipynb #1da0b6a1
@@ -224,14 +236,16 @@ def _weights_file(path):
     raise FileNotFoundError(f"no weights at {str(path)!r}: expected a weights file or a folder with model.safetensors "
                             "(as written by the Trainer or save_pretrained)")
 
+# %% ../nbs/05_quantize.ipynb #1da0b6s1
 def read_safetensors(f) -> dict:
     "The tensors of the safetensors file `f`, or one clear error if it is cut short or not safetensors."
     from safetensors.torch import load_file
     try: return load_file(str(f))
     except Exception as e:  # safetensors' own error type: header too small, invalid JSON, ...
-        raise ValueError(f"{str(f)!r} is not a readable safetensors file ({' '.join(str(e).split())}); was it cut short? "
-                         "save it again") from None
+        raise ValueError(f"{str(f)!r} is not a readable safetensors file ({' '.join(str(e).split())}); "
+                         "was it cut short? save it again") from None
 
+# %% ../nbs/05_quantize.ipynb #1da0b6s2
 def load_state(path) -> dict:
     "A state dict from a weights file or a `save_pretrained` folder."
     f = _weights_file(path)
@@ -249,8 +263,9 @@ def check_steps(model, # a module (QANN or SNN) or a state dict, after its weigh
         if n.rpartition('.')[2] not in ('s', 'threshold') or not t.is_floating_point(): continue
         wrong = t[~(torch.isfinite(t) & (t > 0))]
         if wrong.numel(): bad.append(f"{n} = {wrong.flatten()[0].item():.3g}")
-    if bad: raise ValueError(f"{str(where)!r}: quantizer steps and neuron thresholds must be finite and > 0, but {len(bad)} are "
-                             f"not, e.g. {bad[:3]}; these weights are damaged or were set by hand: recalibrate or save them again")
+    if bad: raise ValueError(f"{str(where)!r}: quantizer steps and neuron thresholds must be finite and > 0, but "
+                             f"{len(bad)} are not, e.g. {bad[:3]}; these weights are damaged or were set by hand: "
+                             "recalibrate or save them again")
     return model
 
 
@@ -261,22 +276,25 @@ def load_quantized_weights(qmodel:nn.Module, path) -> nn.Module:
     try: missing, unexpected = qmodel.load_state_dict(state, strict=False)
     except RuntimeError as e:  # size mismatches: weights of another width or depth
         first = next((l.strip() for l in str(e).splitlines() if 'size mismatch' in l), str(e).splitlines()[0])
-        raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: {first}; were they saved from a model "
-                         "of the same size?") from None
+        raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: {first}; were they saved from "
+                         "a model of the same size?") from None
     missing = [k for k in missing if not k.endswith(('position_ids', 'token_type_ids'))]
     if missing or unexpected:
         raise ValueError(f"weights at {str(path)!r} do not fit this quantized model: missing {missing[:5]}, "
                          f"unexpected {unexpected[:5]}; were they saved from a model quantized with the same config?")
     return check_steps(qmodel, path)
 
+# %% ../nbs/05_quantize.ipynb #b5bc9ds1
 def model_from_saved_config(path):
     "A freshly initialised float model of the architecture saved at `path`, and its config."
     import transformers
     config = transformers.AutoConfig.from_pretrained(path)
     if getattr(config, 'snn_transform_config', None) is None:
-        raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or spiking model")
+        raise ValueError(f"{str(path)!r} holds no snn_transform_config: it was not saved from a quantized or "
+                         "spiking model")
     return model_class(config)(config), config   # pooled heads come back pooled
 
+# %% ../nbs/05_quantize.ipynb #b5bc9ds2
 def load_quantized(path) -> nn.Module:
     "Rebuild a QANN saved with `save_pretrained`: base model from its config, then quantize, then weights."
     model, config = model_from_saved_config(path)

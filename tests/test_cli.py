@@ -222,6 +222,22 @@ def test_every_task_on_disk(tiny, tmp_path):
     assert "| stsb | ok | pearson |" in table and "| qnli | skipped: no training split" in table, table
 
 
+def test_recipe_runs_and_resumes(tmp_path):
+    "`snn-finetune-all --recipe minilm --quick`: MiniLM made, fine-tuned, quantized and simulated for one task by its"
+    " recipe; run again, every stage is found done with the same command and skipped."
+    command = [sys.executable, "-c", "from snn_roberta.finetune_all import finetune_all_main; finetune_all_main()"]
+    args = ["--recipe", "minilm", "--tasks", "wnli", "--quick", "--output_dir", tmp_path]
+    run_ok(args, command)
+    (row,) = json.loads((tmp_path/"summary.json").read_text())
+    assert row["status"] == "ok" and row["agreement"] == 1.0 and row["samples"] == 4, row
+    assert json.loads((tmp_path/"wnli"/"model"/"config.json").read_text())["pooling"] == "mean"
+    assert "--teacher_model_path" in (tmp_path/"wnli"/"qann"/"recipe.txt").read_text()   # --quick: one QANN epoch, distilled
+    log = (tmp_path/"plan_times_wnli.txt").read_text().splitlines()
+    assert [l.split()[1] for l in log if " rc=0 " in l] == ["wnli.model", "wnli.float", "wnli.qann", "wnli.snn"], log
+    run_ok(args, command)
+    log = (tmp_path/"plan_times_wnli.txt").read_text().splitlines()[-4:]
+    assert all(l.endswith("skipped: done with the same command") for l in log), log
+
 def test_moved_names_import_from_run_glue():
     "What moved out of run_glue (two commands, the checks) still imports from it: examples/finetune_base.sh uses one."
     from snn_roberta import cli_checks, finetune_all, make_model_cli, run_glue

@@ -4,7 +4,7 @@ random padded examples each, the paper's recipe and the fast graded one (m = 8, 
 import pytest, torch
 from snn_roberta.models import tiny_roberta, tiny_bert
 from snn_roberta.quantize import quantize, calibrate
-from snn_roberta.config import BERT_CONFIG, DEFAULT_CONFIG, with_speed
+from snn_roberta.config import BERT_CONFIG, DEFAULT_CONFIG, with_graded_spikes
 from snn_roberta.convert import convert_to_snn
 from snn_roberta.simulate import simulate
 from snn_roberta.models import with_pooling
@@ -38,7 +38,7 @@ def qann(request):
 @pytest.mark.parametrize('recipe', ['paper', 'fast'])
 def test_float32_snn_equals_float32_qann(qann, recipe):
     cfg = qann.config.snn_transform_config
-    snn = convert_to_snn(qann, cfg if recipe == 'paper' else with_speed(cfg, max_spikes_per_step=8, bias_steps=1))
+    snn = convert_to_snn(qann, cfg if recipe == 'paper' else with_graded_spikes(cfg, max_spikes_per_step=8, bias_steps=1))
     n, agree, worst = 0, 0, 0.0
     for b in range(N_BATCHES):
         ids, mask = _batch(b)
@@ -60,7 +60,7 @@ def test_float32_heads(family, pooling, siamese, act, num_labels):
     build, config = FAMILIES[family]
     model = _randomize(build(seed=1, hidden_act=act, num_labels=num_labels), 3)
     if pooling != 'cls' or siamese: model = with_pooling(model, pooling, siamese)
-    qann = calibrate(quantize(model, with_speed(config, max_spikes_per_step=4, bias_steps=1)), [padded_batch(16, seed=99)],
+    qann = calibrate(quantize(model, with_graded_spikes(config, max_spikes_per_step=4, bias_steps=1)), [padded_batch(16, seed=99)],
                      progress=False).eval()
     snn = convert_to_snn(qann)
     for seed in (0, 1):

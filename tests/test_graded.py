@@ -4,7 +4,7 @@ Tiny RoBERTa and tiny BERT in float64 on a padded batch of random tokens; CPU, a
 import pytest, torch
 from snn_roberta.models import tiny_roberta, tiny_bert
 from snn_roberta.quantize import quantize, calibrate
-from snn_roberta.config import BERT_CONFIG, DEFAULT_CONFIG, CONFIG_DIR, with_speed, load_transform_config
+from snn_roberta.config import BERT_CONFIG, DEFAULT_CONFIG, CONFIG_DIR, with_graded_spikes, load_transform_config
 from snn_roberta.convert import convert_to_snn, save_snn, load_snn
 from snn_roberta.simulate import simulate, equivalence_report, bias_steps
 
@@ -25,7 +25,7 @@ def qann(request):
 @pytest.mark.parametrize('m,schedule', [(1, 32), (1, 1), (2, 32), (2, 7), (4, 1), (8, 1), (32, 1)])
 def test_snn_equals_qann(qann, m, schedule):
     q, ids, mask, logits = qann
-    snn = convert_to_snn(q, with_speed(q.config.snn_transform_config, max_spikes_per_step=m, bias_steps=schedule))
+    snn = convert_to_snn(q, with_graded_spikes(q.config.snn_transform_config, max_spikes_per_step=m, bias_steps=schedule))
     assert bias_steps(snn) == schedule
     res = simulate(snn, ids, mask, max_steps=400)
     assert res.converged.all()
@@ -36,14 +36,14 @@ def test_graded_spikes_are_faster_and_every_layer_exact(qann):
     q, ids, mask, logits = qann
     steps = {}
     for m in (1, 4):
-        report = equivalence_report(q, convert_to_snn(q, with_speed(q.config.snn_transform_config, m, 1)), ids, mask)
+        report = equivalence_report(q, convert_to_snn(q, with_graded_spikes(q.config.snn_transform_config, m, 1)), ids, mask)
         assert max(report.final.values()) < 1e-9, report
         steps[m] = report.result.steps.float().mean().item()
     assert steps[4] < steps[1] / 2, steps
 
 def test_saved_snn_keeps_speed(qann, tmp_path):
     q, ids, mask, logits = qann
-    snn = convert_to_snn(q, with_speed(q.config.snn_transform_config, max_spikes_per_step=4, bias_steps=2))
+    snn = convert_to_snn(q, with_graded_spikes(q.config.snn_transform_config, max_spikes_per_step=4, bias_steps=2))
     again = load_snn(save_snn(snn, tmp_path / 'snn'))
     assert {m.max_spikes_per_step for m in again.modules() if hasattr(m, 'max_spikes_per_step')} == {4}
     assert bias_steps(again) == 2
@@ -59,7 +59,7 @@ def test_raster_draws_graded_spikes_by_size_and_sign(qann):
     import matplotlib.pyplot as plt
     from snn_roberta.pictures import plot_spike_raster, raster_data
     q, ids, mask, logits = qann
-    snn = convert_to_snn(q, with_speed(q.config.snn_transform_config, max_spikes_per_step=4, bias_steps=1))
+    snn = convert_to_snn(q, with_graded_spikes(q.config.snn_transform_config, max_spikes_per_step=4, bias_steps=1))
     res = simulate(snn, ids, mask, record=True)
     layer = next(n for n in res.spikes if 'intermediate' in n)
     s, labels, _ = raster_data(res, layer, max_neurons=40)

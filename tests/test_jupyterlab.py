@@ -34,7 +34,7 @@ MRPC_CELLS = [
     "ids = torch.randint(5, 2000, (24, 16)); mask = torch.ones_like(ids); mask[12:, 6:8] = 0; mask[12:, 14:] = 0\n"
     "labels = torch.randint(0, 2, (24,))\n"
     "model = snn.with_pooling(snn.tiny_bert(hidden_act='gelu', num_hidden_layers=4), 'mean', siamese=True)\n"
-    "config = snn.with_speed(snn.BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=2, bias_steps=1)\n"
+    "config = snn.with_graded_spikes(snn.BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=2, bias_steps=1)\n"
     "qann = snn.calibrate(snn.quantize(model, config), [(ids, mask)], progress=False).double()\n"
     "dash = snn.ConversionDashboard(float_acc=0.5, floor=0.5, token=1)\ndash",
     "with snn.running_stage('convert', [dash], text='the QANN, in float64'):\n    spiking = snn.convert_to_snn(qann)\n"

@@ -5,7 +5,7 @@ from snn_roberta.models import tiny_roberta, tiny_bert, with_pooling, pack_pairs
 from snn_roberta.quantize import quantize, calibrate, load_quantized
 from snn_roberta.convert import convert_to_snn, save_snn, load_snn
 from snn_roberta.simulate import simulate
-from snn_roberta.config import PER_CHANNEL_CONFIG, BERT_PER_CHANNEL_CONFIG, DEFAULT_CONFIG, with_speed
+from snn_roberta.config import PER_CHANNEL_CONFIG, BERT_PER_CHANNEL_CONFIG, DEFAULT_CONFIG, with_graded_spikes
 
 FAMILIES = {'roberta': (tiny_roberta, PER_CHANNEL_CONFIG), 'bert': (tiny_bert, BERT_PER_CHANNEL_CONFIG)}
 HEADS = [('cls', False), ('mean', False), ('mean', True)]
@@ -32,7 +32,7 @@ def test_snn_equals_qann(family, pooling, siamese, act, num_labels):
     model = build(seed=1, hidden_act=act, num_labels=num_labels)
     if pooling != 'cls' or siamese: model = with_pooling(model, pooling, siamese)
     ids, mask = padded_batch()
-    speed = with_speed(config, max_spikes_per_step=4, bias_steps=1)
+    speed = with_graded_spikes(config, max_spikes_per_step=4, bias_steps=1)
     qann = calibrate(quantize(model, speed), [(ids, mask)], progress=False).double()
     snn = convert_to_snn(qann)
     with torch.no_grad(): q = qann(ids, attention_mask=mask).logits
@@ -77,7 +77,7 @@ def test_recording_a_siamese_pair():
     "Recording one example of a siamese model keeps its two sentences, side by side on the token axis."
     model = with_pooling(tiny_bert(seed=4, hidden_act='gelu'), 'mean', siamese=True)
     ids, mask = padded_batch(n=4)
-    qann = calibrate(quantize(model, with_speed(BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=4, bias_steps=1)),
+    qann = calibrate(quantize(model, with_graded_spikes(BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=4, bias_steps=1)),
                      [(ids, mask)], progress=False).double()
     name = 'bert.encoder.layer.0.intermediate.dense_quan'
     res = simulate(convert_to_snn(qann), ids, mask, record=[name], record_example=1)
