@@ -188,10 +188,10 @@ def profile_ours(qmodel, batch, args, path):
     from snn_roberta.simulate import simulate
     from snn_roberta.convert import convert_to_snn
     device = torch.device(args.device)
-    from snn_roberta.config import with_speed
+    from snn_roberta.config import with_graded_spikes
     fast = args.profile_variant == 'fast'
     m, bias = map(int, args.fast.split(','))
-    snn = convert_to_snn(qmodel.to(device), with_speed(qmodel.config.snn_transform_config, max_spikes_per_step=m,
+    snn = convert_to_snn(qmodel.to(device), with_graded_spikes(qmodel.config.snn_transform_config, max_spikes_per_step=m,
                                                        bias_steps=bias) if fast else None)
     chunk = args.fast_chunk_steps if fast else args.chunk_steps
     b = {k: v.to(device) for k, v in batch.items()}
