@@ -103,7 +103,7 @@ def paths_side_by_side(paths:dict) -> list:
 
 
 def markdown(recs:list, runs:Path, t:dict, machine:str, paths:dict|None=None) -> str:
-    head = ("| task | metric | head | floor | float | QANN (fine-tuned, or calibrated where the recipe trains 0 epochs) | goal | SNN on the first 500 dev examples (all, where fewer) | SNN = QANN "
+    head = ("| task | metric | head | floor | float | QANN (fine-tuned, or calibrated where the recipe trains 0 epochs) | goal | SNN on the first n dev examples (all, where the dev set is smaller) | SNN = QANN "
             "| SNN mean steps | minutes float / QANN / SNN |\n|---|---|---|---|---|---|---|---|---|---|---|")
     ours = {r["task"]: r["qann"] for r in recs}
     pub_head = "| model | MRPC | SST-2 | STS-B | RTE | CoLA | WNLI |\n|---|---|---|---|---|---|---|"
@@ -120,7 +120,7 @@ def markdown(recs:list, runs:Path, t:dict, machine:str, paths:dict|None=None) ->
         f"Made by `bash bench/glue_minilm.sh` then `python bench/glue_table.py` (records in `glue_minilm.json`). Machine: "
         f"{machine}. Settings: `{settings}`. Each task's recipe (pooling, training examples, epochs, learning rates) is its "
         "`snn_roberta.finetune_all.MINILM_RECIPES` entry, repeated in the record with the command of each stage. Float and QANN are scored on the whole dev set; the SNN "
-        "is the fine-tuned QANN converted with the fast per-channel recipe and simulated on the first 500 dev examples (the whole dev set where it has fewer). MRPC's "
+        "is the fine-tuned QANN converted with the fast per-channel recipe and simulated on the first n dev examples (n stated in each row: 500, or the whole dev set where it has fewer, with SNN_N=500). MRPC's "
         "headline is F1 (accuracy in brackets), STS-B's Pearson (Spearman in brackets). *SNN = QANN*: the share of "
         "predictions equal to the QANN's (STS-B: the largest difference of the scores).", "",
         head, *[row(r) for r in recs], "",

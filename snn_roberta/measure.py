@@ -227,7 +227,9 @@ class OpsProbe(SimulationProbe):
     def quiet(self, modules:dict, T:int):
         "Operators of a layer `simulate` skipped for `T` steps, being quiet: no arithmetic, on a chip as here."
         for n in modules:
-            if n in self.snn: self.snn[n].append(torch.zeros(T, self.B, 2, dtype=torch.long))
+            if n in self.snn:   # as many rows as the module saw (a siamese encoder sees both sentences: 2B)
+                rows = self.snn[n][-1].shape[1] if self.snn[n] else self.B
+                self.snn[n].append(torch.zeros(T, rows, 2, dtype=torch.long))
 
     def detach(self):
         for h in self.handles: h.remove()

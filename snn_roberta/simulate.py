@@ -76,7 +76,8 @@ class _SpikeProbe:
         "Neurons of a layer skipped for `T` steps (see `QuietLayers`): no spikes, no input current."
         for name in modules:
             if name not in self.counts: continue
-            self.counts[name].append(torch.zeros(T, self.B, 2, dtype=torch.long))
+            rows = self.counts[name][-1].shape[1] if self.counts[name] else self.B   # siamese encoders: 2B
+            self.counts[name].append(torch.zeros(T, rows, 2, dtype=torch.long))
             for kept in (self.spikes[name], self.currents[name]):
                 if kept: kept.append(kept[-1].new_zeros(T, *kept[-1].shape[1:]))
 

@@ -84,3 +84,18 @@ def test_recording_a_siamese_pair():
     spikes = res.spikes[name]   # [T, 2 sentences x their tokens, features]
     assert spikes.shape[0] == res.total_steps and spikes.shape[-1] == model.config.intermediate_size
     assert spikes.shape[1] % 2 == 0 and spikes.abs().sum() > 0
+
+
+def test_skipping_quiet_layers_of_a_siamese_model():
+    "A siamese encoder sees both sentences (2B rows): skipping its quiet layers keeps the probes' rows and every count."
+    from snn_roberta.measure import synaptic_ops
+    model = with_pooling(tiny_bert(seed=4, hidden_act='gelu', num_hidden_layers=4), 'mean', siamese=True)
+    ids, mask = padded_batch(n=4)
+    qann = calibrate(quantize(model, with_graded_spikes(BERT_PER_CHANNEL_CONFIG, max_spikes_per_step=4, bias_steps=1)),
+                     [(ids, mask)], progress=False)
+    snn = convert_to_snn(qann)
+    on, off = (synaptic_ops(snn, ids, mask, chunk_steps=1, skip_quiet=s) for s in (True, False))
+    assert sum(on.result.skipped.values()) > 0, on.result.skipped
+    assert torch.equal(on.result.logits, off.result.logits) and torch.equal(on.result.steps, off.result.steps)
+    assert all(torch.equal(on.result.spike_counts[k], off.result.spike_counts[k]) for k in off.result.spike_counts)
+    assert all(torch.equal(on.snn[n], off.snn[n]) for n in off.snn) and on.totals() == off.totals()
