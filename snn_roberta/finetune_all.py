@@ -80,7 +80,7 @@ def recipe_stages(task:str, recipe:Recipe, output_dir, # the task's stages write
                   snn_dtype:str='float32', # the SNN's precision
                   quick:bool=False, # a smoke test: 32 training and 16 dev examples, one epoch, 4 SNN examples
                  ) -> dict:
-    "One task's recipe as its `Stage`s, by name: model, float, qann, snn."
+    "One task's recipe as its `Stage`s, by name: model, float, qann, snn (of the very QANN the qann stage saved)."
     r, out = recipe, Path(output_dir)/task
     train, fe, qe = (32, 1, 1) if quick else (r.max_train_samples, r.float_epochs, r.qann_epochs)
     common = ['--task_name', task, '--max_seq_length', str(r.max_seq_length), '--seed', '42', '--overwrite_output_dir',
@@ -105,7 +105,7 @@ def recipe_stages(task:str, recipe:Recipe, output_dir, # the task's stages write
                                  '--teacher_model_path', str(trained)] if qe else []), '--do_eval',
                        '--output_dir', str(out/'qann')]),
         'snn': Stage(f'{task}: the SNN, simulated on {f"the first {n}" if n else "all"} dev examples', 'snn-run-glue',
-                     [*qann, '--do_eval', *(['--model_weights_path', str(out/'qann')] if qe else []), '--convert_to_snn',
+                     [*qann, '--do_eval', '--model_weights_path', str(out/'qann'), '--convert_to_snn',
                       *(['--max_eval_samples', str(n)] if n else []), '--snn_batch_size', '16', '--snn_dtype', snn_dtype,
                       '--output_dir', str(out/'snn')]),
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from .quantizer import DEFAULT_LEVEL, LSQInteger
-from .progress import ProgressBar, tracked
+from .progress import ProgressBar, running_stage
 from .operators import MaskedSoftmax
 from .models import require_relu, model_inputs, model_class, TokenPooling, PairHead
 from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
@@ -217,11 +217,13 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
     qmodel.eval()
     for q in quantizers: q.start_calibration(); q.forward = _observe_only.__get__(q)
     seen = 0
-    try:
-        for batch in tracked(itertools.islice(batches, max_batches), 'calibrate', views, total, text):
-            qmodel(**model_inputs(batch, device)); seen += 1
-    finally:
-        for q in quantizers: del q.forward; q.finish_calibration()
+    with running_stage('calibrate', views, total, text):   # ends once the steps are set: most of the stage's time
+        try:
+            for batch in itertools.islice(batches, max_batches):
+                qmodel(**model_inputs(batch, device)); seen += 1
+                for cb in views: cb.on_stage_step('calibrate', seen, total)
+        finally:
+            for q in quantizers: del q.forward; q.finish_calibration()
     qmodel.train(training)
     if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; "
                                   "pass a few batches of real inputs")
