@@ -80,9 +80,13 @@ def paths_side_by_side(paths:dict) -> list:
     "Markdown lines: the same task through each path (label -> runs folder), accuracy, steps, spikes and energy."
     out = []
     for task in TASKS:
-        found = {label: results(runs/task/"snn") for label, runs in paths.items()}
-        if not all("eval_snn_agreement" in r for r in found.values()): continue
-        if len({r["eval_samples"] for r in found.values()}) > 1: continue   # side by side only on the same examples
+        # each path's SNN runs (snn/, and earlier ones kept beside it as snn*/), by examples simulated: the two paths
+        # are set side by side on the same examples, the most both have
+        runs_of = {label: {r["eval_samples"]: r for r in (results(d) for d in sorted((runs/task).glob("snn*")))
+                           if "eval_snn_agreement" in r} for label, runs in paths.items()}
+        common = set.intersection(*(set(v) for v in runs_of.values())) if runs_of else set()
+        if not common: continue
+        found = {label: v[max(common)] for label, v in runs_of.items()}
         head = METRICS[task][0]
         for label, r in found.items():
             q, f = results(paths[label]/task/"qann"), results(paths[label]/task/"float")
