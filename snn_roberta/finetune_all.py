@@ -67,14 +67,15 @@ def recipe_with(recipes:dict, # task -> `Recipe`
         if not (eq and dot) or field not in fields or (task != '*' and task not in out):
             raise ValueError(f"--set {s!r}: expected TASK.FIELD=VALUE with TASK one of {', '.join(out)} or *, "
                              f"and FIELD one of {', '.join(fields)}")
-        kind = {'str': str, 'bool': lambda v: v.lower() in ('1', 'true', 'yes'), 'int': int, 'float': float}[fields[field]]
+        kind = {'str': str, 'bool': lambda v: v.lower() in ('1', 'true', 'yes'), 'int': int,
+                'float': float}[fields[field]]
         try: v = kind(value)
         except ValueError: raise ValueError(f"--set {s!r}: {field} takes a {fields[field]}, got {value!r}") from None
         for t in (out if task == '*' else [task]): out[t] = dataclasses.replace(out[t], **{field: v})
     return out
 
 # %% ../nbs/13a_finetune_all.ipynb #ecc80f07
-def recipe_stages(task:str, recipe:Recipe, output_dir, # the task's stages write into output_dir/task/{model,float,qann,snn}
+def recipe_stages(task:str, recipe:Recipe, output_dir, # stages write into output_dir/task/{model,float,qann,snn}
                   kind:str='minilm', # the model `snn-make-model` makes
                   snn_samples:int=500, # dev examples the SNN is simulated on (0: all)
                   snn_dtype:str='float32', # the SNN's precision
@@ -106,12 +107,14 @@ def recipe_stages(task:str, recipe:Recipe, output_dir, # the task's stages write
                        '--output_dir', str(out/'qann')]),
         'snn': Stage(f'{task}: the SNN, simulated on {f"the first {n}" if n else "all"} dev examples', 'snn-run-glue',
                      [*qann, '--do_eval', '--model_weights_path', str(out/'qann'), '--convert_to_snn',
-                      *(['--max_eval_samples', str(n)] if n else []), '--snn_batch_size', '16', '--snn_dtype', snn_dtype,
+                      *(['--max_eval_samples', str(n)] if n else []), '--snn_batch_size', '16',
+                      '--snn_dtype', snn_dtype,
                       '--output_dir', str(out/'snn')]),
     }
 
 # %% ../nbs/13a_finetune_all.ipynb #a4ca8a40
-ENTRY_POINTS = {'snn-make-model': 'snn_roberta.make_model_cli:make_model_main', 'snn-run-glue': 'snn_roberta.run_glue:main'}
+ENTRY_POINTS = {'snn-make-model': 'snn_roberta.make_model_cli:make_model_main',
+                'snn-run-glue': 'snn_roberta.run_glue:main'}
 
 # %% ../nbs/13a_finetune_all.ipynb #c149280d
 def run_stage(stage:Stage, # what to run
@@ -125,7 +128,8 @@ def run_stage(stage:Stage, # what to run
     note = lambda line: (logger.info(line), log and open(log, 'a').write(line + '\n'))
     if done.exists() and key.exists() and key.read_text().strip() == stage.shell():
         note(f"== {name} skipped: done with the same command"); return False
-    if call is None: module, _, fn = ENTRY_POINTS[stage.command].partition(':'); call = getattr(import_module(module), fn)
+    if call is None:
+        module, _, fn = ENTRY_POINTS[stage.command].partition(':'); call = getattr(import_module(module), fn)
     start = time.time(); note(f"== {name} start {time.strftime('%H:%M', time.gmtime())}: {stage.shell()}")
     try: call(stage.argv)
     except SystemExit as e:
@@ -168,8 +172,8 @@ def _finetune_all_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary_dir", default=None, help="where summary.md and summary.json go (default: beside the "
                    "task folders)")
     p.add_argument("--data_dir", default=None, help="local GLUE folder, passed on to snn-run-glue")
-    p.add_argument("--recipe", default=None, choices=sorted(RECIPES), help="run each task's whole recipe (model, float, "
-                   "QANN, SNN) into --output_dir, resuming what is done")
+    p.add_argument("--recipe", default=None, choices=sorted(RECIPES), help="run each task's whole recipe (model, "
+                   "float, QANN, SNN) into --output_dir, resuming what is done")
     p.add_argument("--kind", default=None, help="with --recipe: the model snn-make-model makes (default: minilm)")
     p.add_argument("--snn_samples", type=int, default=None, help="with --recipe: dev examples the SNN is simulated "
                    "on, 0 for all (default: 500)")
@@ -241,5 +245,6 @@ def _recipe_rows(opts, rest:list, tasks:list) -> list:
                 run_stage(stage, f'{task}.{name}', out/f"plan_times_{'_'.join(tasks)}.txt")
             rows.append(summary_row(task, json.loads((out/task/'snn'/'eval_results.json').read_text())))
         except (Exception, SystemExit) as e:   # one task's failure does not stop the others
-            logger.error(f"{task}: error: {e}"); rows.append(summary_row(task, status='failed', reason=one_line_message(e)))
+            logger.error(f"{task}: error: {e}")
+            rows.append(summary_row(task, status='failed', reason=one_line_message(e)))
     return rows

@@ -44,9 +44,9 @@ ENTRIES = {'snn-make-model': make_model_cli.make_model_main, 'snn-run-glue': run
 
 # %% ../nbs/15_first_run.ipynb #cdfb9126
 def _parser():
-    p = argparse.ArgumentParser(prog='snn-first-run', description="The README's main job: MiniLM-L6 (GELU, mean-pooled head) "
-                                "fine-tuned on SST-2, its QANN calibrated, converted to an SNN and simulated. Each stage "
-                                "says what it does.")
+    p = argparse.ArgumentParser(prog='snn-first-run', description="The README's main job: MiniLM-L6 (GELU, "
+                                "mean-pooled head) fine-tuned on SST-2, its QANN calibrated, converted to an SNN and "
+                                "simulated. Each stage says what it does.")
     p.add_argument('--output_dir', default='runs', help='folder for the three stages (default: runs)')
     p.add_argument('--max_eval_samples', type=int, default=64, help='dev sentences the SNN is simulated on (default: '
                                                                     '64)')

@@ -61,7 +61,7 @@ def _one_magnitude(a, dims):
     return same.reshape(*same.shape[:2], -1).all(-1)
 
 # %% ../nbs/08_measure.ipynb #128deced
-MAX_SPIKE_UNITS = 1024   # most spikes one neuron sends in one step, read off a value: above its count range (31 at level 32)
+MAX_SPIKE_UNITS = 1024   # most spikes one neuron sends in one step, read off a value: above its count range (31 at 32)
 
 # %% ../nbs/08_measure.ipynb #48a2f778
 def input_events(x_seq):
