@@ -5,7 +5,7 @@ language models beside it, and every command with its wall time. Rerun at any ti
 
     python bench/glue_table.py [--runs bench/runs/glue_v2] [--out bench/results/glue_minilm]
 """
-import argparse, dataclasses, json
+import argparse, dataclasses, json, re
 from pathlib import Path
 from snn_roberta.glue import default_glue_dir, glue_floor, load_glue
 from snn_roberta.finetune_all import MINILM_RECIPES
@@ -82,8 +82,10 @@ def paths_side_by_side(paths:dict) -> list:
     for task in TASKS:
         # each path's SNN runs (snn/, and earlier ones kept beside it as snn*/), by examples simulated: the two paths
         # are set side by side on the same examples, the most both have
-        runs_of = {label: {r["eval_samples"]: r for r in (results(d) for d in sorted((runs/task).glob("snn*")))
-                           if "eval_snn_agreement" in r} for label, runs in paths.items()}
+        kept = lambda runs: [d for d in sorted((runs/task).glob("snn*"), reverse=True)
+                             if re.fullmatch(r"snn(\d+_.*)?", d.name)]
+        runs_of = {label: {r["eval_samples"]: r for r in map(results, kept(runs)) if "eval_snn_agreement" in r}
+                   for label, runs in paths.items()}   # snn/ last, so it wins over a kept snapshot of as many examples
         common = set.intersection(*(set(v) for v in runs_of.values())) if runs_of else set()
         if not common: continue
         found = {label: v[max(common)] for label, v in runs_of.items()}
