@@ -6,10 +6,8 @@
 __all__ = ['FAST_CONFIG', 'COMMON', 'TRAIN', 'ENTRIES', 'first_run_stages', 'long_form', 'main']
 
 # %% ../nbs/15_first_run.ipynb #f15a0004
-import argparse, shlex, sys, time
-from dataclasses import dataclass
-from . import make_model_cli, run_glue
-from .finetune_all import Stage
+import argparse, sys, time
+from .finetune_all import ENTRY_POINTS, Stage, entry_point
 
 # %% ../nbs/15_first_run.ipynb #f15a0008
 FAST_CONFIG = 'snn_roberta/configs/bert_transform_cfg_per_channel_fast.yaml'
@@ -40,7 +38,7 @@ def long_form(stages) -> str:
     return ' && \\\n'.join(s.shell() for s in stages)
 
 # %% ../nbs/15_first_run.ipynb #f15a0014
-ENTRIES = {'snn-make-model': make_model_cli.make_model_main, 'snn-run-glue': run_glue.main}
+ENTRIES = {command: entry_point(command) for command in ENTRY_POINTS}   # what each stage's command runs
 
 # %% ../nbs/15_first_run.ipynb #cdfb9126
 def _parser():

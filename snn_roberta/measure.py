@@ -15,7 +15,7 @@ from torch import nn
 from fastcore.basics import patch
 import torch.nn.functional as F
 from .operators import AccumulateDiff, SpikingMatmul, SpikingEmbedding, UnfoldBiasLinear
-from .simulate import SimulationProbe, SimulationResult, simulate, spike_rates
+from .simulate import SimulationProbe, zeros_after, SimulationResult, simulate, spike_rates
 
 # %% ../nbs/08_measure.ipynb #4ba0b781
 FUNCTION_OPS = {'LayerNorm': 5, 'MaskedSoftmax': 5, 'Softmax': 5, 'Tanh': 1, 'GELUActivation': 8, 'GELU': 8,
@@ -227,9 +227,7 @@ class OpsProbe(SimulationProbe):
     def quiet(self, modules:dict, T:int):
         "Operators of a layer `simulate` skipped for `T` steps, being quiet: no arithmetic, on a chip as here."
         for n in modules:
-            if n in self.snn:   # as many rows as the module saw (a siamese encoder sees both sentences: 2B)
-                rows = self.snn[n][-1].shape[1] if self.snn[n] else self.B
-                self.snn[n].append(torch.zeros(T, rows, 2, dtype=torch.long))
+            if n in self.snn: zeros_after(self.snn[n], T)
 
     def detach(self):
         for h in self.handles: h.remove()
