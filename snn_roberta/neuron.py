@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['CARRIER', 'reference_step', 'SpikingModule', 'check_time_first', 'set_time_steps', 'reset_net', 'running_sum',
-           'changes', 'check_max_spikes', 'STBIFNeuron', 'neuron_output', 'run_until_quiet', 'neuron_trace']
+           'changes', 'add_steps', 'any_nonzero', 'nonzero_rows', 'check_max_spikes', 'STBIFNeuron', 'neuron_output',
+           'run_until_quiet', 'neuron_trace']
 
 # %% ../nbs/01_neuron.ipynb #9733a630
 import torch
@@ -115,6 +116,30 @@ def changes(y_seq, # `[T, ...]` a module's outputs at each step, in its precisio
     out[0].sub_(before.to(CARRIER))
     return out
 
+# %% ../nbs/01_neuron.ipynb #spd00002
+def add_steps(state, # the sum before the call (`X_{-1}`); a one-step call adds into it in place
+              x_seq, # `[T, ...]` values per time step
+             ):
+    "(running sums `[T, ...]`, the new state): `running_sum`, but one step adds into `state` without a new tensor."
+    if len(x_seq) == 1: return state.add_(x_seq[0])[None], state
+    sums = running_sum(x_seq, state)
+    return sums, sums[-1].clone()             # a clone: a view of the last step would keep the whole chunk
+
+# %% ../nbs/01_neuron.ipynb #spd00005
+def any_nonzero(x):
+    "`bool(x.any())` for a float tensor, read off one min-max pass (a few times faster than `any` on a CPU)."
+    if x.numel() == 0 or not x.is_floating_point(): return bool(x.any())
+    low, high = torch.aminmax(x)             # NaN propagates: counted as nonzero, as `any` does
+    return bool(low != 0) or bool(high != 0)
+
+# %% ../nbs/01_neuron.ipynb #spd00008
+def nonzero_rows(x, # a float tensor
+                 keepdim:bool=False, # keep the last axis, of size 1
+                ):
+    "`x.any(-1)` for a float tensor: is any entry of each row (last axis) nonzero, from its max and min."
+    if x.shape[-1] == 0 or not x.is_floating_point(): return x.any(-1, keepdim=keepdim)
+    return x.amax(-1, keepdim=keepdim).ne(0) | x.amin(-1, keepdim=keepdim).ne(0)
+
 # %% ../nbs/01_neuron.ipynb #a1c0e5d1
 def check_max_spikes(m, where:str='max_spikes_per_step'):
     "Return `m` if it is an integer >= 1 (spikes a neuron may emit per step), else raise naming `where`."
@@ -203,7 +228,7 @@ def _load_from_state_dict(self:STBIFNeuron, state_dict, prefix, *args, **kwargs)
 @patch
 def charge_with(self:STBIFNeuron, x_seq): # `[T, ...]` the inputs of one call
     "Charge: the charge after every step of the call, Q_t = Q + x_0 + ... + x_t, summed in the carrier (exactly)."
-    return running_sum(x_seq.to(CARRIER), self.charge)
+    return add_steps(self.charge, x_seq.to(CARRIER))[0]
 
 # %% ../nbs/01_neuron.ipynb #n01f0005
 def _small_int(lo, hi): return torch.int8 if -128 <= lo and hi <= 127 else torch.int32
@@ -220,7 +245,8 @@ def spike_dtype(self:STBIFNeuron):
 def target_counts(self:STBIFNeuron, charged): # `[T, ...]` the charges Q_t of a call
     "The quantizer's integer of every charge, relative to the count S before the call: J_t - S."
     theta = self.threshold
-    q = torch.div(charged.to(theta.dtype), theta).clamp_(self.neg_min, self.pos_max)   # Q_t/θ, in the count's range
+    q = charged.to(theta.dtype, copy=True).div_(theta)                        # Q_t/θ, read in θ's precision
+    q.clamp_(float(self.neg_min), float(self.pos_max))                        # in the count's range (numbers: fast)
     return q.add_(0.5).floor_().sub_(self.spike_count).to(self.spike_dtype)
 
 # %% ../nbs/01_neuron.ipynb #n01f0011
@@ -228,13 +254,14 @@ def target_counts(self:STBIFNeuron, charged): # `[T, ...]` the charges Q_t of a 
 def fire(self:STBIFNeuron, target): # `[T, ...]` target counts of a call, relative to S before it
     "Fire: chase each step's target by at most m spikes; returns the spikes o_t and the count moved so far, `[T, ...]`."
     m = self.max_spikes_per_step
-    spikes, moved = torch.empty_like(target), torch.empty_like(target)
+    spikes = torch.empty_like(target)
+    moved = spikes if len(target) == 1 else torch.empty_like(target)   # one step: the count moved is the spikes
     for t in range(len(target)):
-        gap = target[t] - (moved[t - 1] if t else 0)
+        gap = target[0] if t == 0 else torch.sub(target[t], moved[t - 1], out=spikes[t])   # J_t - S_{t-1}
         if m == 1: torch.sign(gap, out=spikes[t])
         else: torch.clamp(gap, -m, m, out=spikes[t])                 # graded: up to m at once
         if t: torch.add(moved[t - 1], spikes[t], out=moved[t])      # the count after step t
-        else: moved[0].copy_(spikes[0])
+        elif moved is not spikes: moved[0].copy_(spikes[0])
     return spikes, moved
 
 # %% ../nbs/01_neuron.ipynb #n01f0014
@@ -245,7 +272,8 @@ def subtract_fired(self:STBIFNeuron, charged, # `[T, ...]` the charges Q_t of th
                   ):
     "Reset by subtraction: keep the last charge, move the count by the spikes fired (V drops by o_t·θ), note `settled`."
     self.settled = bool(torch.equal(target[-1], moved[-1]))                     # no spike pending after this call
-    self.charge, self.spike_count = charged[-1].clone(), self.spike_count + moved[-1].to(self.threshold.dtype)
+    self.charge = charged[-1] if len(charged) == 1 else charged[-1].clone()      # one step: already the charge
+    self.spike_count = self.spike_count + moved[-1]
 
 # %% ../nbs/01_neuron.ipynb #62119797
 def neuron_output(spikes, # `[T, ...]` signed spike sizes o_t of a call
@@ -256,7 +284,7 @@ def neuron_output(spikes, # `[T, ...]` signed spike sizes o_t of a call
     "What a neuron sends per step: o_t·θ when θ is float64, else the exact change of its output S_t·θ, in the carrier."
     if threshold.dtype == CARRIER: return torch.mul(spikes, threshold)
     if 16 * int(spikes.count_nonzero()) > spikes.numel():                            # many spikes: every step's S·θ
-        levels = (spike_count + moved.to(threshold.dtype)).mul_(threshold)
+        levels = moved.to(threshold.dtype).add_(spike_count).mul_(threshold)
         return changes(levels, spike_count * threshold)
     out = torch.zeros(spikes.shape, dtype=CARRIER, device=spikes.device)
     where = spikes.nonzero(as_tuple=True)             # few spikes: only where one fired does S·θ change
@@ -272,7 +300,7 @@ def multi_step(self:STBIFNeuron, x_seq):
     "Run `[T, ...]` inputs through the neuron; returns what it sends each step, `o_t·θ` (`|o_t| <= m`), in the carrier."
     check_time_first(x_seq)
     self.init_state(x_seq[0])
-    if self.settled and not x_seq.any():                    # quiet: no input, no spike pending, nothing to compute
+    if self.settled and not any_nonzero(x_seq):             # quiet: no input, no spike pending, nothing to compute
         self.last_spikes = torch.zeros(x_seq.shape, dtype=self.spike_dtype, device=x_seq.device)
         self.t += len(x_seq)
         return torch.zeros(x_seq.shape, dtype=CARRIER, device=x_seq.device)

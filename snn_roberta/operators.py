@@ -13,6 +13,7 @@ from torch import nn
 from fastcore.basics import patch
 from .quantizer import DEFAULT_LEVEL, is_count
 from .neuron import SpikingModule, check_time_first, running_sum, changes, CARRIER
+from .neuron import add_steps, any_nonzero, nonzero_rows
 
 # %% ../nbs/02_operators.ipynb #6c6acc89
 class AccumulateDiff(SpikingModule):
@@ -29,15 +30,15 @@ class AccumulateDiff(SpikingModule):
     def multi_step(self, x_seq, *fn_args):
         check_time_first(x_seq)
         dtype, x_seq = self.compute_dtype(x_seq), x_seq.to(CARRIER)
-        changed = x_seq.any(-1, keepdim=True)              # rows whose input moved, per step: one pass over the input
+        changed = nonzero_rows(x_seq, keepdim=True)        # rows whose input moved, per step
         if self.accumulated is None: self.accumulated = torch.zeros_like(x_seq[0])
         elif self.emitted is not None and not changed.any():   # quiet input: f is held, the output exactly 0
             self.t += len(x_seq)
             return self.emitted.new_zeros(len(x_seq), *self.emitted.shape, dtype=CARRIER)
-        X = running_sum(x_seq, self.accumulated)
+        X, self.accumulated = add_steps(self.accumulated, x_seq)   # the state keeps one step, not the chunk
         Y = self.fn(X.to(dtype), *fn_args)       # f of the summed input, as the QANN computes it
         if self.emitted is None: self.emitted = torch.zeros_like(Y[0])   # f may change the last axis (a pair head)
-        self.accumulated = X[-1].clone(); del X    # keep one step, not the whole chunk (a view would keep X alive)
+        del X
         if not bool(changed.all()):
             for t in range(len(Y)):          # hold f where the input did not move (no work for a chip there)
                 Y[t] = torch.where(changed[t], Y[t], Y[t - 1] if t else self.emitted)
@@ -80,7 +81,7 @@ class AccumulateDiffFolded(SpikingModule):
         check_time_first(x_seq)
         dtype, x_seq = self.compute_dtype(x_seq), x_seq.to(CARRIER)
         if self.accumulated is None: self.accumulated = torch.zeros_like(x_seq[0])
-        elif not x_seq.any():                         # quiet input: the output does not move
+        elif not any_nonzero(x_seq):                  # quiet input: the output does not move
             self.t += len(x_seq)
             return self.emitted.new_zeros(len(x_seq), *self.emitted.shape, dtype=CARRIER)
         X = running_sum(x_seq, self.accumulated)
@@ -105,13 +106,13 @@ class SpikingMatmul(SpikingModule):
         check_time_first(a_seq, 'left input'); check_time_first(b_seq, 'right input')
         dtype, a_seq, b_seq = self.compute_dtype(a_seq), a_seq.to(CARRIER), b_seq.to(CARRIER)
         if self.sum_a is None: self.sum_a, self.sum_b = torch.zeros_like(a_seq[0]), torch.zeros_like(b_seq[0])
-        elif not (a_seq.any() or b_seq.any()):    # both inputs quiet: the products do not move
+        elif not (any_nonzero(a_seq) or any_nonzero(b_seq)):    # both inputs quiet: the products do not move
             self.t += len(a_seq)
             return self.emitted.new_zeros(len(a_seq), *self.emitted.shape, dtype=CARRIER)
-        A, B = running_sum(a_seq, self.sum_a), running_sum(b_seq, self.sum_b)
+        (A, self.sum_a), (B, self.sum_b) = add_steps(self.sum_a, a_seq), add_steps(self.sum_b, b_seq)
         Y = A.to(dtype) @ B.to(dtype)                               # the QANN's product of the summed inputs
         before = self.emitted if self.emitted is not None else torch.zeros_like(Y[0])
-        self.sum_a, self.sum_b, self.emitted, self.t = A[-1].clone(), B[-1].clone(), Y[-1].clone(), self.t + len(a_seq)
+        self.emitted, self.t = Y[-1].clone(), self.t + len(a_seq)
         return changes(Y, before)
 
 # %% ../nbs/02_operators.ipynb #ccba195f
@@ -178,7 +179,7 @@ class UnfoldBiasLinear(SpikingModule):
             self.emitted = x.new_zeros(x.shape[1], self.out_features, dtype=self.weight.dtype)   # Y_{-1} = 0
         out = x.new_empty(T, x.shape[1], self.out_features)                     # `step` writes every entry
         bias_in = self.bias is None or self.t >= self.bias_steps
-        moved = x.any(-1) if bias_in else None                        # [T, R]: the rows with spikes, once per chunk
+        moved = nonzero_rows(x) if bias_in else None                  # [T, R]: the rows with spikes, once per chunk
         if bias_in and not moved.any(): out.zero_(); self.t += T      # quiet: nothing to compute
         else:
             for t in range(T): self.step(x[t], out[t], None if moved is None else moved[t])
@@ -205,7 +206,7 @@ def step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
     "One step: add `x` into X, recompute `Y = W X + b_t` where X or the bias moved, write the change of Y into `out`."
     dtype, R = self.weight.dtype, len(x)
     bias_moves = self.bias is not None and self.t < self.bias_steps
-    rows = None if bias_moves else (x.any(-1) if moved is None else moved).nonzero()[:, 0]
+    rows = None if bias_moves else (nonzero_rows(x) if moved is None else moved).nonzero()[:, 0]
     small = min(R, self.out_features) < SMALL_PRODUCT                                 # BLAS's other path: QANN's call
     whole = rows is None or (len(rows) and (small or 2 * len(rows) > R))
     if not whole: out.zero_()                                                          # unmoved rows send nothing

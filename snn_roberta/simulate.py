@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .neuron import SpikingModule, STBIFNeuron, set_time_steps, reset_net
+from .neuron import SpikingModule, STBIFNeuron, set_time_steps, reset_net, any_nonzero
 from .operators import AccumulateDiff, AccumulateDiffFolded, SpikingMatmul, UnfoldBiasLinear
 from .quantizer import LSQInteger, is_count
 from .models import model_inputs
@@ -128,7 +128,7 @@ class QuietLayers:
         run, seen = layer.forward, {}
         def forward(*args, **kwargs):
             x = args[0] if args else kwargs['hidden_states']
-            if seen.get('dtype') and all(idle(m) for m in inside.values()) and not x.any():
+            if seen.get('dtype') and all(idle(m) for m in inside.values()) and not any_nonzero(x):
                 return self.skip(name, inside, x, seen['dtype'])
             out = run(*args, **kwargs)
             seen['dtype'] = out.dtype if torch.is_tensor(out) else None   # a tuple output: never skipped
