@@ -120,10 +120,11 @@ def calibrate_qann(model, # the QANN
                    device, # where the model runs
                    progress:bool=True, # show a text progress bar
                    callbacks=(), # more views of the `calibrate` stage (`progress.EvaluationCallback`s): the log
+                   seed:int=0, # seeds the quantizers' subsamples (the run's seed), not the global RNG
                   ):
     "Set the steps of an uncalibrated QANN from a few training batches: `calibrate`, a stage of the progress protocol."
     batches = dataset_batches(dataset, collator, batch_size)
-    return calibrate(model.to(device), batches, progress=progress, callbacks=callbacks)
+    return calibrate(model.to(device), batches, progress=progress, callbacks=callbacks, seed=seed)
 
 # %% ../nbs/12b_loading.ipynb #de566c2f
 def teacher_for(plan, # the `run_glue.RunPlan`: its teacher folder (or None) and task

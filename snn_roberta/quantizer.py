@@ -66,7 +66,7 @@ class LSQInteger(nn.Module):
         self.register_buffer('pos_max', torch.tensor(float(pos_max)))
         self.register_buffer('initialized', torch.tensor(False))
         self.s = nn.Parameter(torch.tensor(1.0) if channels is None else torch.ones(channels))
-        self.calibrating, self.samples, self.was_trained = False, [], False
+        self.calibrating, self.samples, self.sampler, self.was_trained = False, [], None, False
 
     def keep_step_positive(self):
         "Clamp `s` in place to at least `min_step`, outside autograd and without a host sync."
@@ -155,26 +155,32 @@ def mse_step_per_channel(x, # `[N, C]`: N samples of each of C features
 @torch.no_grad()
 def _init_step(self:LSQInteger, x):
     "Set `s` from a batch of activations (per feature if per-channel) and mark the quantizer initialized."
-    if self.channels is None: self.s.fill_(mse_step(x, self.neg_min.item(), self.pos_max.item()))
-    else: self.s.copy_(mse_step_per_channel(x.reshape(-1, self.channels), self.neg_min.item(), self.pos_max.item()))
+    neg_min, pos_max = self.neg_min.item(), self.pos_max.item()
+    if self.channels is None: self.s.fill_(mse_step(x, neg_min, pos_max))
+    else: self.s.copy_(mse_step_per_channel(x.reshape(-1, self.channels), neg_min, pos_max))
     self.initialized.fill_(True)
 
+LSQInteger.init_step = _init_step
+
+# %% ../nbs/00_quantizer.ipynb #q00seed02
 @torch.no_grad()
 def _observe(self:LSQInteger, x, max_samples:int=1 << 16):
     "Keep a random subsample of `x` for calibration: values, or whole rows of the feature axis if per-channel."
     if self.channels is None: x, keep = x.detach().flatten(), max_samples
     else: x, keep = x.detach().reshape(-1, self.channels), max(256, max_samples // self.channels)
-    if len(x) > keep: x = x[torch.randint(0, len(x), (keep,), device=x.device)]
+    if len(x) > keep: x = x[torch.randint(0, len(x), (keep,), generator=self.sampler).to(x.device)]
     self.samples.append(x.float().cpu())
 
-def _start_calibration(self:LSQInteger):
-    "Collect activations on every forward until `finish_calibration`."
-    self.calibrating, self.samples = True, []
+def _start_calibration(self:LSQInteger,
+                       seed:int=0, # seeds this quantizer's own generator of the subsample
+                      ):
+    "Collect activations on every forward until `finish_calibration`, subsampled with a generator seeded by `seed`."
+    self.calibrating, self.samples, self.sampler = True, [], torch.Generator().manual_seed(seed)
 
 def _finish_calibration(self:LSQInteger):
     "Set `s` from everything observed since `start_calibration`."
     if self.samples: self.init_step(torch.cat(self.samples))
-    self.calibrating, self.samples = False, []
+    self.calibrating, self.samples, self.sampler = False, [], None
 
-LSQInteger.init_step, LSQInteger.observe = _init_step, _observe
+LSQInteger.observe = _observe
 LSQInteger.start_calibration, LSQInteger.finish_calibration = _start_calibration, _finish_calibration

@@ -294,7 +294,7 @@ def run_plan(plan:RunPlan, model_args, data_args, training_args) -> dict:
     if plan.calibrate:                                                                              # calibrate
         if not plan.train: metrics.update(evaluate_splits(trainer, plan.task, data, "eval_uncalibrated"))
         calibrate_qann(model, data["calibration"], collator, training_args.per_device_train_batch_size,
-                       training_args.device, progress, views)
+                       training_args.device, progress, views, seed=training_args.seed)
     if plan.train:                                                                                  # train
         if not plan.resume_from and training_args.should_save: remove_old_checkpoints(plan.output_dir)
         train_metrics = {**trainer.train(resume_from_checkpoint=plan.resume_from).metrics,
