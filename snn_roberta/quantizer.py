@@ -57,9 +57,11 @@ class LSQInteger(nn.Module):
                  channels:int|None=None, # None: one step for the tensor; C: one step per feature of the last axis
                 ):
         super().__init__()
-        if not min_step > 0: raise ValueError(f"min_step must be > 0 (the smallest step training may reach), got {min_step!r}")
+        if not min_step > 0:
+            raise ValueError(f"min_step must be > 0 (the smallest step training may reach), got {min_step!r}")
         if channels is not None and not is_count(channels):
-            raise ValueError(f"channels must be None (one step) or the size of the feature axis (an integer >= 1), got {channels!r}")
+            raise ValueError(f"channels must be None (one step) or the size of the feature axis (an integer >= 1), "
+                             f"got {channels!r}")
         self.level, self.signed, self.min_step, self.channels = level, signed, min_step, channels
         neg_min, pos_max = integer_range(level, signed)
         self.register_buffer('neg_min', torch.tensor(float(neg_min)))
@@ -74,8 +76,9 @@ class LSQInteger(nn.Module):
 
     def forward(self, x):
         if self.channels is not None and x.shape[-1] != self.channels:
-            raise ValueError(f"this per-channel quantizer has {self.channels} steps (s of shape {tuple(self.s.shape)}) but its "
-                             f"input {tuple(x.shape)} has {x.shape[-1]} features on the last axis; build it with channels={x.shape[-1]}")
+            raise ValueError(f"this per-channel quantizer has {self.channels} steps (s of shape {tuple(self.s.shape)}) "
+                             f"but its input {tuple(x.shape)} has {x.shape[-1]} features on the last axis; build it "
+                             f"with channels={x.shape[-1]}")
         if self.calibrating: self.observe(x)
         elif self.training:
             if not self.initialized: self.init_step(x.detach())
@@ -83,17 +86,21 @@ class LSQInteger(nn.Module):
         s = grad_scale(self.s, 1.0 / math.sqrt(x.numel() / self.s.numel() * max(self.pos_max.item(), 1.0)))
         return round_half_up(torch.clamp(x / s, self.neg_min, self.pos_max)) * s
 
-    def extra_repr(self):
-        if self.channels is None: return f"level={self.level}, signed={self.signed}, s={self.s.item():.4g}"
-        return (f"level={self.level}, signed={self.signed}, channels={self.channels}, "
-                f"s in [{self.s.min().item():.4g}, {self.s.max().item():.4g}]")
+# %% ../nbs/00_quantizer.ipynb #q00repr01
+@patch
+def extra_repr(self:LSQInteger):
+    "The level, the range's sign and the step (or the range of the steps) in the module's printout."
+    if self.channels is None: return f"level={self.level}, signed={self.signed}, s={self.s.item():.4g}"
+    return (f"level={self.level}, signed={self.signed}, channels={self.channels}, "
+            f"s in [{self.s.min().item():.4g}, {self.s.max().item():.4g}]")
 
 # %% ../nbs/00_quantizer.ipynb #dd234d11
 def lsq_step_grad(x, s:float, neg_min:float, pos_max:float):
     "The LSQ paper's gradient of the quantizer output with respect to `s`, per element, before scaling."
     v = x / s
     inside = torch.floor(v + 0.5) - v
-    return torch.where(v <= neg_min, torch.full_like(v, neg_min), torch.where(v >= pos_max, torch.full_like(v, pos_max), inside))
+    return torch.where(v <= neg_min, torch.full_like(v, neg_min),
+                       torch.where(v >= pos_max, torch.full_like(v, pos_max), inside))
 
 # %% ../nbs/00_quantizer.ipynb #c1d19636
 def _train(self:LSQInteger, mode:bool=True):
@@ -113,9 +120,9 @@ def check_saved_shape(state_dict, prefix:str, key:str, current, kind:str='quanti
     "Raise a clear error if `state_dict[prefix + key]` is there with another shape than `current`."
     saved = state_dict.get(prefix + key)
     if saved is not None and saved.shape != current.shape:
-        raise ValueError(f"{kind} {prefix[:-1] or key!r}: the saved {key} has shape {tuple(saved.shape)} but this {kind}'s "
-                         f"has shape {tuple(current.shape)}; per-channel steps come from the config's per_channel list, so "
-                         "build the model with the config it was saved with")
+        raise ValueError(f"{kind} {prefix[:-1] or key!r}: the saved {key} has shape {tuple(saved.shape)} but this "
+                         f"{kind}'s has shape {tuple(current.shape)}; per-channel steps come from the config's "
+                         "per_channel list, so build the model with the config it was saved with")
 
 @patch
 def _load_from_state_dict(self:LSQInteger, state_dict, prefix, *args, **kwargs):
