@@ -28,9 +28,10 @@ TIMES = re.compile(r'^\s*"[^"]*(runtime|per_second|preparation_time|seconds|date
 
 
 def run(model, cwd, draws):
+    "Start the command in a fresh process in `cwd`, its output folder `cwd/out`."
     cwd.mkdir()
-    return subprocess.Popen([sys.executable, "-c", RUN, str(draws), "--model_name_or_path", str(model), *map(str, ARGS)],
-                            cwd=cwd, env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = [sys.executable, "-c", RUN, str(draws), "--model_name_or_path", str(model), *map(str, ARGS)]
+    return subprocess.Popen(command, cwd=cwd, env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def results(folder):
