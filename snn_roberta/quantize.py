@@ -5,11 +5,12 @@
 # %% auto #0
 __all__ = ['QUANT_MODULES', 'Matmul', 'make_quantizer', 'QuantRobertaSelfAttention', 'QuantRobertaSelfOutput',
            'QuantRobertaOutput', 'QuantRobertaIntermediate', 'QuantRobertaClassificationHead', 'QuantBertPooler',
-           'QuantLinear', 'quant_class', 'match_modules', 'quantize', 'calibrate', 'read_safetensors', 'load_state',
-           'check_steps', 'load_quantized_weights', 'model_from_saved_config', 'load_quantized', 'per_channel_config']
+           'QuantLinear', 'quant_class', 'match_modules', 'quantize', 'quantizer_seed', 'calibrate', 'read_safetensors',
+           'load_state', 'check_steps', 'load_quantized_weights', 'model_from_saved_config', 'load_quantized',
+           'per_channel_config']
 
 # %% ../nbs/05_quantize.ipynb #63edb5ea
-import copy, itertools, re
+import copy, itertools, re, zlib
 from pathlib import Path
 import torch
 from torch import nn
@@ -192,6 +193,13 @@ def quantize(model:nn.Module, # a Hugging Face model with ReLU (or, where the co
     if hasattr(model, 'config'): model.config.snn_transform_config = cfg.raw
     return model
 
+# %% ../nbs/05_quantize.ipynb #q05seed02
+def quantizer_seed(seed:int, # the calibration's seed
+                   name:str, # the quantizer's module name, e.g. 'roberta.encoder.layer.0.intermediate.dense_quan'
+                  ) -> int:
+    "The seed of one quantizer's subsample: from `seed` and its name, the same in every process."
+    return zlib.crc32(f"{seed}:{name}".encode())
+
 # %% ../nbs/05_quantize.ipynb #155ff47f
 def _observe_only(self:LSQInteger, x):
     "Observe-mode forward: record, pass through."
@@ -205,9 +213,10 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
               max_batches:int|None=None, # stop after this many batches
               progress:bool=True, # show a text progress bar (the `ProgressBar` view)
               callbacks=(), # more views of the `calibrate` stage (`progress.EvaluationCallback`s): a dashboard, a log
+              seed:int=0, # seeds every quantizer's subsample (with its name): the global RNG is not used
              ) -> nn.Module:
     "Set every quantizer's step `s` from the activations of a few batches (works on any device, in eval mode)."
-    quantizers = [m for m in qmodel.modules() if isinstance(m, LSQInteger)]
+    quantizers = {name: m for name, m in qmodel.named_modules() if isinstance(m, LSQInteger)}
     if not quantizers: raise ValueError("calibrate: the model has no LSQInteger quantizers; call quantize(model) first")
     device, training = next(qmodel.parameters()).device, qmodel.training
     known = len(batches) if hasattr(batches, '__len__') else None
@@ -215,7 +224,8 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
     views = [*callbacks, *([ProgressBar('calibrate')] if progress else [])]
     text = f"setting the steps of {len(quantizers)} quantizers from {total or 'the'} batches"
     qmodel.eval()
-    for q in quantizers: q.start_calibration(); q.forward = _observe_only.__get__(q)
+    for name, q in quantizers.items():
+        q.start_calibration(quantizer_seed(seed, name)); q.forward = _observe_only.__get__(q)
     seen = 0
     with running_stage('calibrate', views, total, text):   # ends once the steps are set: most of the stage's time
         try:
@@ -223,7 +233,7 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
                 qmodel(**model_inputs(batch, device)); seen += 1
                 for cb in views: cb.on_stage_step('calibrate', seen, total)
         finally:
-            for q in quantizers: del q.forward; q.finish_calibration()
+            for q in quantizers.values(): del q.forward; q.finish_calibration()
     qmodel.train(training)
     if not seen: raise ValueError("calibrate: no batch came (the iterable is empty), so no step was set; "
                                   "pass a few batches of real inputs")

@@ -57,16 +57,18 @@ class LSQInteger(nn.Module):
                  channels:int|None=None, # None: one step for the tensor; C: one step per feature of the last axis
                 ):
         super().__init__()
-        if not min_step > 0: raise ValueError(f"min_step must be > 0 (the smallest step training may reach), got {min_step!r}")
+        if not min_step > 0:
+            raise ValueError(f"min_step must be > 0 (the smallest step training may reach), got {min_step!r}")
         if channels is not None and not is_count(channels):
-            raise ValueError(f"channels must be None (one step) or the size of the feature axis (an integer >= 1), got {channels!r}")
+            raise ValueError(f"channels must be None (one step) or the size of the feature axis (an integer >= 1), "
+                             f"got {channels!r}")
         self.level, self.signed, self.min_step, self.channels = level, signed, min_step, channels
         neg_min, pos_max = integer_range(level, signed)
         self.register_buffer('neg_min', torch.tensor(float(neg_min)))
         self.register_buffer('pos_max', torch.tensor(float(pos_max)))
         self.register_buffer('initialized', torch.tensor(False))
         self.s = nn.Parameter(torch.tensor(1.0) if channels is None else torch.ones(channels))
-        self.calibrating, self.samples, self.was_trained = False, [], False
+        self.calibrating, self.samples, self.sampler, self.was_trained = False, [], None, False
 
     def keep_step_positive(self):
         "Clamp `s` in place to at least `min_step`, outside autograd and without a host sync."
@@ -74,8 +76,9 @@ class LSQInteger(nn.Module):
 
     def forward(self, x):
         if self.channels is not None and x.shape[-1] != self.channels:
-            raise ValueError(f"this per-channel quantizer has {self.channels} steps (s of shape {tuple(self.s.shape)}) but its "
-                             f"input {tuple(x.shape)} has {x.shape[-1]} features on the last axis; build it with channels={x.shape[-1]}")
+            raise ValueError(f"this per-channel quantizer has {self.channels} steps (s of shape {tuple(self.s.shape)}) "
+                             f"but its input {tuple(x.shape)} has {x.shape[-1]} features on the last axis; build it "
+                             f"with channels={x.shape[-1]}")
         if self.calibrating: self.observe(x)
         elif self.training:
             if not self.initialized: self.init_step(x.detach())
@@ -83,17 +86,21 @@ class LSQInteger(nn.Module):
         s = grad_scale(self.s, 1.0 / math.sqrt(x.numel() / self.s.numel() * max(self.pos_max.item(), 1.0)))
         return round_half_up(torch.clamp(x / s, self.neg_min, self.pos_max)) * s
 
-    def extra_repr(self):
-        if self.channels is None: return f"level={self.level}, signed={self.signed}, s={self.s.item():.4g}"
-        return (f"level={self.level}, signed={self.signed}, channels={self.channels}, "
-                f"s in [{self.s.min().item():.4g}, {self.s.max().item():.4g}]")
+# %% ../nbs/00_quantizer.ipynb #q00repr01
+@patch
+def extra_repr(self:LSQInteger):
+    "The level, the range's sign and the step (or the range of the steps) in the module's printout."
+    if self.channels is None: return f"level={self.level}, signed={self.signed}, s={self.s.item():.4g}"
+    return (f"level={self.level}, signed={self.signed}, channels={self.channels}, "
+            f"s in [{self.s.min().item():.4g}, {self.s.max().item():.4g}]")
 
 # %% ../nbs/00_quantizer.ipynb #dd234d11
 def lsq_step_grad(x, s:float, neg_min:float, pos_max:float):
     "The LSQ paper's gradient of the quantizer output with respect to `s`, per element, before scaling."
     v = x / s
     inside = torch.floor(v + 0.5) - v
-    return torch.where(v <= neg_min, torch.full_like(v, neg_min), torch.where(v >= pos_max, torch.full_like(v, pos_max), inside))
+    return torch.where(v <= neg_min, torch.full_like(v, neg_min),
+                       torch.where(v >= pos_max, torch.full_like(v, pos_max), inside))
 
 # %% ../nbs/00_quantizer.ipynb #c1d19636
 def _train(self:LSQInteger, mode:bool=True):
@@ -113,9 +120,9 @@ def check_saved_shape(state_dict, prefix:str, key:str, current, kind:str='quanti
     "Raise a clear error if `state_dict[prefix + key]` is there with another shape than `current`."
     saved = state_dict.get(prefix + key)
     if saved is not None and saved.shape != current.shape:
-        raise ValueError(f"{kind} {prefix[:-1] or key!r}: the saved {key} has shape {tuple(saved.shape)} but this {kind}'s "
-                         f"has shape {tuple(current.shape)}; per-channel steps come from the config's per_channel list, so "
-                         "build the model with the config it was saved with")
+        raise ValueError(f"{kind} {prefix[:-1] or key!r}: the saved {key} has shape {tuple(saved.shape)} but this "
+                         f"{kind}'s has shape {tuple(current.shape)}; per-channel steps come from the config's "
+                         "per_channel list, so build the model with the config it was saved with")
 
 @patch
 def _load_from_state_dict(self:LSQInteger, state_dict, prefix, *args, **kwargs):
@@ -155,26 +162,32 @@ def mse_step_per_channel(x, # `[N, C]`: N samples of each of C features
 @torch.no_grad()
 def _init_step(self:LSQInteger, x):
     "Set `s` from a batch of activations (per feature if per-channel) and mark the quantizer initialized."
-    if self.channels is None: self.s.fill_(mse_step(x, self.neg_min.item(), self.pos_max.item()))
-    else: self.s.copy_(mse_step_per_channel(x.reshape(-1, self.channels), self.neg_min.item(), self.pos_max.item()))
+    neg_min, pos_max = self.neg_min.item(), self.pos_max.item()
+    if self.channels is None: self.s.fill_(mse_step(x, neg_min, pos_max))
+    else: self.s.copy_(mse_step_per_channel(x.reshape(-1, self.channels), neg_min, pos_max))
     self.initialized.fill_(True)
 
+LSQInteger.init_step = _init_step
+
+# %% ../nbs/00_quantizer.ipynb #q00seed02
 @torch.no_grad()
 def _observe(self:LSQInteger, x, max_samples:int=1 << 16):
     "Keep a random subsample of `x` for calibration: values, or whole rows of the feature axis if per-channel."
     if self.channels is None: x, keep = x.detach().flatten(), max_samples
     else: x, keep = x.detach().reshape(-1, self.channels), max(256, max_samples // self.channels)
-    if len(x) > keep: x = x[torch.randint(0, len(x), (keep,), device=x.device)]
+    if len(x) > keep: x = x[torch.randint(0, len(x), (keep,), generator=self.sampler).to(x.device)]
     self.samples.append(x.float().cpu())
 
-def _start_calibration(self:LSQInteger):
-    "Collect activations on every forward until `finish_calibration`."
-    self.calibrating, self.samples = True, []
+def _start_calibration(self:LSQInteger,
+                       seed:int=0, # seeds this quantizer's own generator of the subsample
+                      ):
+    "Collect activations on every forward until `finish_calibration`, subsampled with a generator seeded by `seed`."
+    self.calibrating, self.samples, self.sampler = True, [], torch.Generator().manual_seed(seed)
 
 def _finish_calibration(self:LSQInteger):
     "Set `s` from everything observed since `start_calibration`."
     if self.samples: self.init_step(torch.cat(self.samples))
-    self.calibrating, self.samples = False, []
+    self.calibrating, self.samples, self.sampler = False, [], None
 
-LSQInteger.init_step, LSQInteger.observe = _init_step, _observe
+LSQInteger.observe = _observe
 LSQInteger.start_calibration, LSQInteger.finish_calibration = _start_calibration, _finish_calibration
