@@ -8,7 +8,7 @@
 #   FULL=1             train on every training example of every task (the recipes cap SST-2 on a CPU)
 #   SNN_N=500          simulate the first SNN_N dev examples of each task (0: the whole dev set); float and QANN are
 #                      always scored on the whole dev set
-#   SET="cola.float_epochs=5 cola.float_lr=1e-4"   change recipe fields, to try another recipe into another RUNS folder
+#   SET="rte.float_epochs=5 rte.float_lr=1e-4"     change recipe fields, to try another recipe into another RUNS folder
 #   LANES              space-separated lanes of comma-separated tasks, one process per lane, THREADS torch threads each
 # Resumes: a stage whose output exists, made by the same command (recipe.txt beside it), is not rerun, so the table
 # can be built across sessions; simulating more examples (SNN_N) reuses the trained float model and QANN. Each lane

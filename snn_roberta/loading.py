@@ -7,6 +7,7 @@ __all__ = ['logger', 'LOAD_REPORT_TITLE', 'load_model', 'transform_model', 'load
 
 # %% ../nbs/12b_loading.ipynb #b6d5510e
 import logging
+from pathlib import Path
 import datasets, torch, transformers
 from transformers import AutoTokenizer
 
@@ -64,9 +65,10 @@ def load_model(name:str, # Hub id or local folder
             name, num_labels=task.num_labels, ignore_mismatched_sizes=ignore_mismatched_sizes, output_loading_info=True,
             dtype=torch.float32)  # train float32 weights even from a half-precision checkpoint (--bf16 is autocast)
     except (OSError, ValueError) as e:
-        raise CliError(f"could not load model {name!r}: {one_line_message(e)} -- offline, pass a local folder "
-                       "instead; make one "
-                       "with `snn-make-model --kind tiny-roberta --output_dir DIR` (or --kind minilm-relu)") from None
+        fix = ("fix its config.json, or make the folder again with `snn-make-model`" if Path(name).is_dir() else
+               "offline, pass a local folder instead; make one with `snn-make-model --kind tiny-roberta --output_dir DIR`"
+               " (or --kind minilm-relu)")
+        raise CliError(f"could not load model {name!r}: {one_line_message(e)} -- {fix}") from None
     except RuntimeError as e:
         if "ignore_mismatched_sizes" not in str(e): raise
         raise CliError(f"the classifier saved in {name!r} has another number of labels than {task.name} "
