@@ -66,8 +66,8 @@ def load_model(name:str, # Hub id or local folder
             dtype=torch.float32)  # train float32 weights even from a half-precision checkpoint (--bf16 is autocast)
     except (OSError, ValueError) as e:
         fix = ("fix its config.json, or make the folder again with `snn-make-model`" if Path(name).is_dir() else
-               "offline, pass a local folder instead; make one with `snn-make-model --kind tiny-roberta --output_dir DIR`"
-               " (or --kind minilm-relu)")
+               "offline, pass a local folder instead; make one with "
+               "`snn-make-model --kind tiny-roberta --output_dir DIR` (or --kind minilm-relu)")
         raise CliError(f"could not load model {name!r}: {one_line_message(e)} -- {fix}") from None
     except RuntimeError as e:
         if "ignore_mismatched_sizes" not in str(e): raise

@@ -231,7 +231,7 @@ class PairHead(nn.Module):
 
 # %% ../nbs/03_models.ipynb #b8cd82e7
 class PooledBertPooler(nn.Module):
-    "BERT's pooler reading its vector through `pool`: dense → tanh on it (or, siamese, the pooled `[u, v]` unchanged)."
+    "BERT's pooler reading its vector through `pool`: dense → tanh on it (siamese: the pooled `[u, v]` unchanged)."
     def __init__(self, pooler:nn.Module|None, # a `BertPooler` (dense, activation), or None for a siamese head
                  pool:TokenPooling):
         super().__init__()
@@ -245,7 +245,8 @@ class PooledBertPooler(nn.Module):
 class PooledRobertaClassificationHead(nn.Module):
     "RoBERTa's classification head reading its vector through `pool` (siamese: `out_proj` is a `PairHead` on `[u, v]`)."
     def __init__(self, head:nn.Module, # a `RobertaClassificationHead` (dense, dropout, out_proj)
-                 pool:TokenPooling, out_proj:nn.Module|None=None): # siamese: the `PairHead` instead of dense → out_proj
+                 pool:TokenPooling,
+                 out_proj:nn.Module|None=None): # siamese: the `PairHead` instead of dense → out_proj
         super().__init__()
         self.pool, self.dropout = pool, head.dropout
         self.dense, self.out_proj = (None, out_proj) if out_proj is not None else (head.dense, head.out_proj)

@@ -270,7 +270,7 @@ def subtract_fired(self:STBIFNeuron, charged, # `[T, ...]` the charges Q_t of th
                    target, # `[T, ...]` its target counts, relative to S before the call
                    moved, # `[T, ...]` the count moved after each step, relative to S before the call
                   ):
-    "Reset by subtraction: keep the last charge, move the count by the spikes fired (V drops by o_t·θ), note `settled`."
+    "Reset by subtraction: keep the last charge, move the count by the spikes fired (V drops o_t·θ), note `settled`."
     self.settled = bool(torch.equal(target[-1], moved[-1]))                     # no spike pending after this call
     self.charge = charged[-1] if len(charged) == 1 else charged[-1].clone()      # one step: already the charge
     self.spike_count = self.spike_count + moved[-1]
@@ -281,7 +281,7 @@ def neuron_output(spikes, # `[T, ...]` signed spike sizes o_t of a call
                   spike_count, # S before the call
                   threshold, # θ
                  ):
-    "What a neuron sends per step: o_t·θ when θ is float64, else the exact change of its output S_t·θ, in the carrier."
+    "What a neuron sends per step: o_t·θ if θ is float64, else the exact change of its output S_t·θ (carrier)."
     if threshold.dtype == CARRIER: return torch.mul(spikes, threshold)
     if 16 * int(spikes.count_nonzero()) > spikes.numel():                            # many spikes: every step's S·θ
         levels = moved.to(threshold.dtype).add_(spike_count).mul_(threshold)
@@ -297,7 +297,7 @@ def neuron_output(spikes, # `[T, ...]` signed spike sizes o_t of a call
 # %% ../nbs/01_neuron.ipynb #n01f0019
 @patch
 def multi_step(self:STBIFNeuron, x_seq):
-    "Run `[T, ...]` inputs through the neuron; returns what it sends each step, `o_t·θ` (`|o_t| <= m`), in the carrier."
+    "Run `[T, ...]` inputs through the neuron; returns what it sends each step, `o_t·θ` (`|o_t| <= m`), as carrier."
     check_time_first(x_seq)
     self.init_state(x_seq[0])
     if self.settled and not any_nonzero(x_seq):             # quiet: no input, no spike pending, nothing to compute

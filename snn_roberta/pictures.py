@@ -77,7 +77,7 @@ def plot_spike_raster(result:SimulationResult, # a simulation run with `record=T
                       steps:int|None=None, # show the first `steps` time steps (all if None)
                       ax=None, # matplotlib axes to draw in
                      ):
-    "Raster of the spikes of `layer`: red ▲ for +1, blue ▼ for −1, graded spikes (|k| > 1) bigger, darker, with k."
+    "Raster of the spikes of `layer`: red ▲ for +1, blue ▼ for −1, graded spikes (|k| > 1) bigger, darker, with k"
     s, labels, _ = raster_data(result, layer, token, max_neurons)
     T = result.total_steps
     s = s[:T if steps is None else steps]
@@ -216,7 +216,7 @@ def plot_neuron_trace(rows, # `neuron.neuron_trace` rows: (input, membrane, spik
                       quantized:int|None=None, # the QANN's integer for the summed input: where the count must end
                       axes=None, # two matplotlib axes: input and membrane, running count
                      ):
-    "One neuron step by step: input and membrane against θ with its spikes, and the count reaching the quantized value."
+    "One neuron step by step: input and membrane against θ, its spikes, and the count reaching the quantized value."
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(7, 4.2), sharex=True, height_ratios=[3, 2], layout='constrained')
     x, v, s, c = (torch.tensor([r[k] for r in rows], dtype=torch.float64) for k in range(4))

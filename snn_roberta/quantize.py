@@ -92,7 +92,7 @@ class QuantRobertaIntermediate(nn.Module):
 
 # %% ../nbs/05_quantize.ipynb #22db414d
 class QuantRobertaClassificationHead(nn.Module):
-    "pooled vector → dense → quantize → tanh → quantize → out_proj (siamese: the pooled pair → its `PairHead`)."
+    "pooled vector → dense → quantize → tanh → quantize → out_proj (siamese: pooled pair → its `PairHead`)."
     quantizers = ('dense_quan', 'activation_quan')
     def __init__(self, head:nn.Module, level:int=DEFAULT_LEVEL, per_channel=()):
         super().__init__()
