@@ -10,12 +10,9 @@ process CPU time of `simulate` and of the QANN forward (the better of two) in th
 forwards), whether the SNN's logits equal the QANN's, and whether they equal the saved reference logits bit for
 bit (the first run saves them). Alternate the two checkouts a few times: the machine is shared.
 """
-import argparse, os, resource, sys, time
-from pathlib import Path
+import argparse, os, resource, time
 from types import SimpleNamespace
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def main():
