@@ -209,15 +209,16 @@ def step(self:UnfoldBiasLinear, x, # `[R, in]` this step's input
     rows = None if bias_moves else (nonzero_rows(x) if moved is None else moved).nonzero()[:, 0]
     small = min(R, self.out_features) < SMALL_PRODUCT                                 # BLAS's other path: QANN's call
     whole = rows is None or (len(rows) and (small or 2 * len(rows) > R))
-    if not whole: out.zero_()                                                          # unmoved rows send nothing
     if whole:                                                                         # the whole step, as one call
         self.accumulated += x
         Y = F.linear(self.accumulated.to(dtype), self.weight, self.released_bias(self.t))
         out.copy_(Y).sub_(self.emitted)                  # Y_t - Y_{t-1}, both read exactly into the carrier
         self.emitted = Y
-    elif len(rows):                                                                   # only the rows that moved
-        X = self.accumulated.index_add_(0, rows, x[rows])[rows]
-        Y = _gemm_rows(X.to(dtype), self.weight, self.bias)
-        out[rows] = Y.to(CARRIER) - self.emitted[rows].to(CARRIER)
-        self.emitted[rows] = Y
+    else:
+        out.zero_()                                                                   # unmoved rows send nothing
+        if len(rows):                                                                 # only the rows that moved
+            X = self.accumulated.index_add_(0, rows, x[rows])[rows]
+            Y = _gemm_rows(X.to(dtype), self.weight, self.bias)
+            out[rows] = Y.to(CARRIER) - self.emitted[rows].to(CARRIER)
+            self.emitted[rows] = Y
     self.t += 1

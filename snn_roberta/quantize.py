@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from .quantizer import DEFAULT_LEVEL, LSQInteger
-from .progress import ProgressBar, running_stage
+from .progress import ProgressBar, running_stage, stage_steps
 from .operators import MaskedSoftmax
 from .models import require_relu, model_inputs, model_class, TokenPooling, PairHead
 from .config import load_transform_config, TransformConfig, NO_FEATURE_AXIS
@@ -229,9 +229,8 @@ def calibrate(qmodel:nn.Module, # a QANN from `quantize`
     seen = 0
     with running_stage('calibrate', views, total, text):   # ends once the steps are set: most of the stage's time
         try:
-            for batch in itertools.islice(batches, max_batches):
+            for batch in stage_steps(itertools.islice(batches, max_batches), 'calibrate', views, total):
                 qmodel(**model_inputs(batch, device)); seen += 1
-                for cb in views: cb.on_stage_step('calibrate', seen, total)
         finally:
             for q in quantizers.values(): del q.forward; q.finish_calibration()
     qmodel.train(training)

@@ -171,8 +171,7 @@ def _check_inputs(snn, input_ids, others, max_steps, chunk_steps, record_example
     vocab = getattr(getattr(snn, 'config', None), 'vocab_size', None)
     if vocab is not None and (int(input_ids.min()) < 0 or int(input_ids.max()) >= vocab):
         raise ValueError(f"input_ids holds ids in [{int(input_ids.min())}, {int(input_ids.max())}], outside the "
-                         "model's "
-                         f"vocabulary of {vocab} tokens (0..{vocab - 1}); tokenize with the model's own tokenizer")
+                         f"model's vocabulary of {vocab} tokens (0..{vocab - 1}); tokenize with the model's own tokenizer")
     for name, v in (('max_steps', max_steps), ('chunk_steps', chunk_steps)):
         if not is_count(v):
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
